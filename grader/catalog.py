@@ -1,0 +1,229 @@
+"""The course catalogue: lessons and their exercises, read from the lesson manifests.
+
+Each lesson folder ``lessons/<id>-<slug>/`` holds one ``lesson.toml``; it is the only list
+of that lesson's exercises (see docs/manifest.md for every field). This module finds the
+manifests, validates them, and resolves an id such as ``1.2.39.5`` to an :class:`Exercise`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from grader.limits import Limits
+
+KINDS = ("exercise", "project", "quiz")
+_ID = re.compile(r"^\d+(\.\d+)*$")
+
+
+def repo_root() -> Path:
+    """The course repository: ``COURSE_ROOT`` if set, else the checkout holding this package."""
+    env = os.environ.get("COURSE_ROOT")
+    return Path(env).resolve() if env else Path(__file__).resolve().parent.parent
+
+
+class ManifestError(ValueError):
+    """A lesson manifest is missing a field, has a wrong value or names a missing file."""
+
+
+class UnknownId(LookupError):
+    def __init__(self, wanted: str, suggestions: list[str]):
+        hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"There is no lesson or exercise {wanted!r}.{hint} "
+                         "Run 'course list' to see them all.")
+        self.wanted, self.suggestions = wanted, suggestions
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    kind: str
+    lesson_id: str
+    difficulty: int
+    points: float
+    stub: str  # relative to the repo root; the solution mirrors it under solutions/
+    suite: str
+    functions: tuple[str, ...]
+    constants: tuple[str, ...]
+    section: str
+    hints: tuple[str, ...]
+    limits: Limits
+    root: Path = field(repr=False, compare=False)
+
+    @property
+    def solution(self) -> str:
+        return "solutions/" + self.stub.removeprefix("exercises/")
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    @property
+    def short(self) -> str:
+        return f"{self.id} {self.title}"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    folder: str  # relative to the repo root
+    page: str  # the lesson page, relative to lessons/
+    meta: dict
+    exercises: tuple[Exercise, ...]
+
+    def section_ref(self, anchor: str) -> str:
+        """Where a learner reads about ``anchor``, as a path they can open."""
+        return f"{self.folder}/{Path(self.page).name}#{anchor}" if anchor else self.folder
+
+
+@dataclass(frozen=True)
+class Catalog:
+    root: Path
+    lessons: tuple[Lesson, ...]
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        return tuple(e for lesson in self.lessons for e in lesson.exercises)
+
+    def lesson(self, lesson_id: str) -> Lesson:
+        for lesson in self.lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        raise self._unknown(lesson_id)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        raise self._unknown(exercise_id)
+
+    def resolve(self, wanted: str) -> list[Exercise]:
+        """An exercise id gives that exercise; a lesson id gives all of the lesson's."""
+        wanted = wanted.strip()
+        for lesson in self.lessons:
+            if lesson.id == wanted:
+                return list(lesson.exercises)
+        return [self.exercise(wanted)]
+
+    def _unknown(self, wanted: str) -> UnknownId:
+        ids = [lesson.id for lesson in self.lessons] + [e.id for e in self.exercises]
+        close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
+        if not close:  # "39.5" or "5" should still find 1.2.39.5
+            close = [i for i in ids if i.endswith("." + wanted.lstrip("."))][:3]
+        return UnknownId(wanted, close)
+
+
+def _require(table: dict, key: str, kind: type | tuple, where: str):
+    if key not in table:
+        raise ManifestError(f"{where}: missing field '{key}'")
+    value = table[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ManifestError(f"{where}: field '{key}' should be {_kind_name(kind)}, "
+                            f"not {value!r}")
+    return value
+
+
+def _kind_name(kind) -> str:
+    names = {str: "text", int: "a whole number", list: "a list", dict: "a table"}
+    if isinstance(kind, tuple):
+        return " or ".join(names.get(k, k.__name__) for k in kind)
+    return names.get(kind, kind.__name__)
+
+
+def _load_exercise(table: dict, lesson_id: str, root: Path, where: str) -> Exercise:
+    allowed = {"id", "title", "kind", "difficulty", "points", "stub", "suite", "functions",
+               "constants", "section", "hints", "limits"}
+    extra = set(table) - allowed
+    if extra:
+        raise ManifestError(f"{where}: unknown field(s) {sorted(extra)}")
+    ex_id = _require(table, "id", str, where)
+    where = f"{where} ({ex_id})"
+    if not _ID.match(ex_id) or not ex_id.startswith(lesson_id + "."):
+        raise ManifestError(f"{where}: id must start with the lesson id {lesson_id}.")
+    kind = table.get("kind", "exercise")
+    if kind not in KINDS:
+        raise ManifestError(f"{where}: kind must be one of {', '.join(KINDS)}")
+    points = _require(table, "points", (int, float), where)
+    if points <= 0:
+        raise ManifestError(f"{where}: points must be positive")
+    stub = _require(table, "stub", str, where)
+    suite = _require(table, "suite", str, where)
+    if not stub.startswith("exercises/"):
+        raise ManifestError(f"{where}: stub must lie under exercises/")
+    for label, rel in (("stub", stub), ("suite", suite),
+                       ("solution", "solutions/" + stub.removeprefix("exercises/"))):
+        if not (root / rel).is_file():
+            raise ManifestError(f"{where}: the {label} file {rel} does not exist")
+    hints = _require(table, "hints", list, where)
+    if len(hints) < 2 or not all(isinstance(h, str) and h.strip() for h in hints):
+        raise ManifestError(f"{where}: give at least two hints, each a non-empty text")
+    try:
+        limits = Limits.from_mapping(table.get("limits", {}))
+    except (TypeError, ValueError) as exc:
+        raise ManifestError(f"{where}: limits: {exc}") from None
+    return Exercise(
+        id=ex_id,
+        title=_require(table, "title", str, where),
+        kind=kind,
+        lesson_id=lesson_id,
+        difficulty=table.get("difficulty", 1),
+        points=float(points),
+        stub=stub,
+        suite=suite,
+        functions=tuple(table.get("functions", [])),
+        constants=tuple(table.get("constants", [])),
+        section=_require(table, "section", str, where),
+        hints=tuple(hints),
+        limits=limits,
+        root=root,
+    )
+
+
+def load_lesson(manifest: Path, root: Path) -> Lesson:
+    where = str(manifest.relative_to(root))
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{where}: not valid TOML: {exc}") from None
+    lesson = _require(data, "lesson", dict, where)
+    lesson_id = _require(lesson, "id", str, where)
+    if not _ID.match(lesson_id):
+        raise ManifestError(f"{where}: lesson id {lesson_id!r} is not like 1.2.39")
+    folder = manifest.parent.relative_to(root).as_posix()
+    if not manifest.parent.name.startswith(lesson_id + "-"):
+        raise ManifestError(f"{where}: the folder name must start with '{lesson_id}-'")
+    page = lesson.get("page", "index.md")
+    if not (manifest.parent / page).is_file():
+        raise ManifestError(f"{where}: the lesson page {page} does not exist")
+    exercises = tuple(
+        _load_exercise(t, lesson_id, root, f"{where}, exercise {i + 1}")
+        for i, t in enumerate(_require(data, "exercises", list, where))
+    )
+    ids = [e.id for e in exercises]
+    if len(set(ids)) != len(ids):
+        raise ManifestError(f"{where}: exercise ids repeat")
+    meta = {k: v for k, v in lesson.items() if k not in ("id", "title", "page")}
+    return Lesson(lesson_id, _require(lesson, "title", str, where),
+                  folder, f"{manifest.parent.name}/{page}", meta, exercises)
+
+
+def _lesson_key(lesson: Lesson) -> tuple[int, ...]:
+    return tuple(int(p) for p in lesson.id.split("."))
+
+
+@cache
+def _load(root: Path) -> Catalog:
+    manifests = sorted((root / "lessons").glob("*/lesson.toml"))
+    lessons = sorted((load_lesson(m, root) for m in manifests), key=_lesson_key)
+    return Catalog(root, tuple(lessons))
+
+
+def load(root: Path | None = None) -> Catalog:
+    """The catalogue of the course at ``root`` (default: :func:`repo_root`)."""
+    return _load((root or repo_root()).resolve())

@@ -1,0 +1,137 @@
+"""Assertions for hidden suites, whose failure messages are written for a learner.
+
+A failed check says what was called, what came back, what was expected or which property
+failed. The plugin adds the lesson section that helps. Use these instead of bare
+``assert`` so that the message teaches and never shows a grader traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from grader.sandbox import LearnerError
+
+
+class CheckFailed(AssertionError):
+    """A check did not pass; ``message`` is shown to the learner as it is."""
+
+    def __init__(self, message: str, section: str | None = None):
+        super().__init__(message)
+        self.message, self.section = message, section
+
+
+def fail(message: str, section: str | None = None):
+    raise CheckFailed(message, section)
+
+
+def show(value: Any, limit: int = 160) -> str:
+    """A short, readable rendering of a value for a feedback message."""
+    if isinstance(value, np.ndarray):
+        if value.size <= 8:
+            text = np.array2string(value, precision=6, separator=", ", threshold=8,
+                                   max_line_width=10_000)
+            return f"array({text}, dtype={value.dtype})"
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.10g}"
+    if isinstance(value, (np.generic,)):
+        return f"{value!r}"
+    if getattr(value, "__wire_ref__", None) is not None:
+        return value.description.removeprefix("f(x) = ")
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _called(call: str | None) -> str:
+    return call if call else "Your function"
+
+
+def as_float(value: Any, call: str | None = None, what: str = "a number") -> float:
+    """The learner's value as a float; accepts floats, ints, NumPy scalars and 0-d arrays."""
+    if isinstance(value, (bool, np.bool_)):
+        fail(f"{_called(call)} returned {show(value)} (a bool); expected {what}.")
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        if np.isnan(number):
+            fail(f"{_called(call)} returned nan; expected {what}. A nan usually comes from "
+                 "0/0 or from an operation on a nan further up.")
+        return number
+    kind = "None (did you forget a return statement?)" if value is None else show(value)
+    fail(f"{_called(call)} returned {kind}; expected {what}.")
+
+
+def as_array(
+    value: Any, call: str | None = None, *, shape: tuple[int, ...] | None = None,
+    what: str = "an array",
+) -> np.ndarray:
+    """The learner's value as a float array of the given shape (lists are accepted)."""
+    if value is None:
+        fail(f"{_called(call)} returned None (did you forget a return statement?); "
+             f"expected {what}.")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        fail(f"{_called(call)} returned {show(value)}, which is not numeric; expected {what}.")
+    if shape is not None and array.shape != tuple(shape):
+        fail(f"{_called(call)} returned {what} of shape {array.shape}; expected shape "
+             f"{tuple(shape)}, the same as the input.")
+    if np.isnan(array).any():
+        fail(f"{_called(call)} returned {show(array)} containing nan; expected {what} of "
+             "finite numbers.")
+    return array
+
+
+def close(
+    actual: Any, expected: Any, call: str | None = None, *, rtol: float = 1e-7,
+    atol: float = 0.0, why: str = "", section: str | None = None,
+) -> None:
+    """``actual`` equals ``expected`` within ``atol + rtol * |expected|``, elementwise."""
+    want = np.asarray(expected, dtype=float)
+    if want.ndim == 0:
+        got = as_float(actual, call)
+    else:
+        got = as_array(actual, call, shape=want.shape)
+    error = np.abs(np.asarray(got) - want)
+    bound = atol + rtol * np.abs(want)
+    if np.all(error <= bound):
+        return
+    worst = int(np.argmax(error - bound)) if want.ndim else 0
+    if want.ndim:
+        index = np.unravel_index(worst, want.shape)
+        detail = (f"at index {tuple(int(i) for i in index)} it gave "
+                  f"{show(np.asarray(got)[index])} where {show(want[index])} was expected")
+    else:
+        detail = f"it gave {show(got)}; expected {show(float(want))}"
+    tol = f"within {show(float(np.ravel(bound)[worst]))}"
+    message = f"{_called(call)}: {detail} ({tol}, off by {show(float(error.ravel()[worst]))})."
+    fail(f"{message} {why}".strip(), section)
+
+
+def raises(
+    function: Callable, exception: str, *args: Any, why: str = "", section: str | None = None,
+    **kwargs: Any,
+) -> LearnerError:
+    """Calling ``function`` on the learner's side raises ``exception`` (or a subclass)."""
+    try:
+        function(*args, **kwargs)
+    except LearnerError as error:
+        if error.is_a(exception):
+            return error
+        call = getattr(error, "call_text", "Your function")
+        if error.type_name == "NotImplementedError":
+            raise
+        fail(f"{call} raised {error.type_name}: {error.error.get('message', '')}; expected "
+             f"{exception}. {why}".strip(), section)
+    call = getattr(function, "last_call_text", lambda: "Your function")()
+    fail(f"{call} returned normally; expected it to raise {exception}. {why}".strip(), section)
+
+
+def true(condition: bool, message: str, section: str | None = None) -> None:
+    """A property holds; otherwise ``message`` explains which and why it matters."""
+    if not bool(condition):
+        fail(message, section)

@@ -1,0 +1,31 @@
+"""Resource limits for a worker, settable per exercise in the lesson manifest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one worker; every field can be set per exercise in the manifest."""
+
+    seconds_per_call: float = 10.0
+    memory_mb: int = 1024
+    cpu_seconds: int = 120
+    file_mb: int = 16
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> Limits:
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown limit(s) {sorted(unknown)}; known: {sorted(known)}")
+        return cls(**values)
+
+    def for_worker(self) -> dict[str, int]:
+        return {
+            "memory_bytes": self.memory_mb * 1024 * 1024,
+            "cpu_seconds": self.cpu_seconds,
+            "file_bytes": self.file_mb * 1024 * 1024,
+        }

@@ -1,0 +1,234 @@
+"""The pytest plugin behind a grading run: fixtures for suites, and result collection.
+
+Suites get three fixtures:
+
+- ``submission``: a proxy of the learner's module. ``submission.forward_difference(f, x, h)``
+  runs in the worker and returns the decoded value; ``submission.last`` describes the call.
+- ``rng``: a NumPy generator seeded from the run's seed and the check's name, so a failure
+  reproduces with ``course grade ID --seed N``.
+- ``exercise``: the :class:`grader.catalog.Exercise` being graded.
+
+Checks may carry ``@pytest.mark.points(w)`` (relative weight, default 1) and
+``@pytest.mark.section("anchor")`` (the lesson section that helps, default the exercise's).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from grader.catalog import Exercise
+from grader.checks import CheckFailed, show
+from grader.sandbox import CallResult, LearnerError, Sandbox, WorkerFailure
+
+OUTPUT_IN_REPORT = 500  # characters of a check's printed output kept in the report
+
+
+@dataclass
+class CheckResult:
+    name: str
+    title: str
+    passed: bool
+    weight: float
+    message: str = ""
+    output: str = ""
+    section: str = ""
+
+
+@dataclass
+class Target:
+    """One exercise in a run: which file is graded, and what its checks found."""
+
+    exercise: Exercise
+    submission: Path
+    sandbox: Sandbox
+    checks: list[CheckResult] = field(default_factory=list)
+    suite_error: str = ""
+
+
+class SubmissionFunction:
+    """A callable standing for one learner function; calls run in the worker."""
+
+    def __init__(self, owner: Submission, name: str):
+        self.owner, self.name = owner, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.owner.call(self.name, args, kwargs).value
+
+    def last_call_text(self) -> str:
+        return self.owner.last_text
+
+
+class Submission:
+    """The learner's module as the suites see it."""
+
+    def __init__(self, target: Target):
+        self._target = target
+        self.last: CallResult | None = None
+        self.last_text = ""
+        self.outputs: list[str] = []
+
+    def __getattr__(self, name: str) -> SubmissionFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return SubmissionFunction(self, name)
+
+    @property
+    def constants(self) -> dict[str, Any]:
+        """Module-level constants listed in the manifest, decoded."""
+        from grader.sandbox import decode_from_worker
+
+        raw = self._target.sandbox.loaded().get("constants", {})
+        return {k: decode_from_worker(v) for k, v in raw.items()}
+
+    def constant(self, name: str) -> Any:
+        values = self.constants
+        if name not in values:
+            raise CheckFailed(f"Your file does not define the constant {name}. Add it at the "
+                              "top level of the file, as the stub shows.")
+        return values[name]
+
+    def call(self, name: str, args: tuple, kwargs: dict) -> CallResult:
+        self.last_text = describe_call(name, args, kwargs)
+        names = self._target.sandbox.loaded()["names"]
+        if name not in names:
+            raise CheckFailed(f"Your file does not define a function named {name}. Keep the "
+                              "name and the parameters exactly as the stub has them.")
+        try:
+            result = self._target.sandbox.call(name, args, kwargs)
+        except (LearnerError, WorkerFailure) as error:
+            error.call_text = self.last_text
+            if isinstance(error, LearnerError):
+                self._keep_output(error.output)
+            raise
+        self._keep_output(result.output)
+        self.last = result
+        return result
+
+    def _keep_output(self, output: dict) -> None:
+        if output and output.get("text"):
+            self.outputs.append(output["text"])
+
+
+def describe_call(name: str, args: tuple, kwargs: dict) -> str:
+    parts = [show(a, 60) for a in args] + [f"{k}={show(v, 60)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def learner_message(error: BaseException, exercise: Exercise) -> str:
+    """A learner's-words account of an exception that ended a check."""
+    if isinstance(error, CheckFailed):
+        return error.message
+    call = getattr(error, "call_text", "")
+    if isinstance(error, WorkerFailure):
+        return f"{call}: {error.message}" if call else error.message
+    if isinstance(error, LearnerError):
+        info = error.error
+        kind = info.get("type", "Exception")
+        line = f" (your file, line {info['line']})" if info.get("line") else ""
+        if kind == "NotImplementedError":
+            name = call.split("(")[0] if call else "This function"
+            return (f"{name} still raises NotImplementedError: replace the body of the stub "
+                    "with your implementation.")
+        if not call:  # the file failed to import
+            return import_error_message(info)
+        if kind == "MemoryError":
+            return (f"{call} ran out of memory{line} (the limit is "
+                    f"{exercise.limits.memory_mb} MiB).")
+        if kind == "RecursionError":
+            return f"{call} recursed too deeply{line}: check the recursion's base case."
+        if kind in ("SystemExit", "KeyboardInterrupt"):
+            return f"{call} tried to stop the program ({kind}){line}. Return a value instead."
+        return f"{call} raised {kind}: {info.get('message', '')}{line}."
+    detail = f"{type(error).__name__}: {error}"[:300]
+    return (f"The grader hit an internal problem in this check ({detail}). This is not your "
+            "fault; please report it to the course maintainers.")
+
+
+def import_error_message(info: dict) -> str:
+    kind, message, line = info.get("type", ""), info.get("message", ""), info.get("line")
+    if kind in ("SyntaxError", "IndentationError", "TabError"):
+        text = f": {info['text'].strip()}" if info.get("text") else ""
+        return (f"Your file has a {kind} at line {line}: {message}{text}. Python could not "
+                "read the file, so no check could run.")
+    where = f" at line {line}" if line else ""
+    if kind in ("ModuleNotFoundError", "ImportError"):
+        return f"Your file could not import something{where}: {message}."
+    if kind == "SystemExit":
+        return f"Your file stopped the program while being imported{where} (SystemExit)."
+    return f"Importing your file raised {kind}{where}: {message}."
+
+
+class GraderPlugin:
+    """Registered by :mod:`grader.runner` for one pytest session."""
+
+    def __init__(self, targets: list[Target], seed: int):
+        self.seed = seed
+        self.by_suite = {t.exercise.path(t.exercise.suite).resolve(): t for t in targets}
+
+    def target_for(self, node: pytest.Item) -> Target:
+        return self.by_suite[Path(node.path).resolve()]
+
+    @pytest.fixture
+    def exercise(self, request: pytest.FixtureRequest) -> Exercise:
+        return self.target_for(request.node).exercise
+
+    @pytest.fixture
+    def submission(self, request: pytest.FixtureRequest) -> Submission:
+        proxy = Submission(self.target_for(request.node))
+        request.node.grader_submission = proxy
+        return proxy
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        name = request.node.name.encode()
+        return np.random.default_rng([self.seed, zlib.crc32(name)])
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self._record(item, call, report)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            path = Path(report.fspath).resolve() if report.fspath else None
+            target = self.by_suite.get(path)
+            if target is not None:
+                target.suite_error = str(report.longrepr)[-2000:]
+
+    def _record(self, item: pytest.Item, call: pytest.CallInfo, report) -> None:
+        target = self.target_for(item)
+        exercise = target.exercise
+        doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
+        weight = item.get_closest_marker("points")
+        section = item.get_closest_marker("section")
+        check = CheckResult(
+            name=item.name.removeprefix("test_"),
+            title=doc[0] if doc else item.name.removeprefix("test_").replace("_", " "),
+            passed=report.passed,
+            weight=float(weight.args[0]) if weight else 1.0,
+            section=section.args[0] if section else exercise.section,
+        )
+        if not report.passed:
+            error = call.excinfo.value if call.excinfo else None
+            if report.skipped or error is None:
+                check.message = "This check did not run."
+            else:
+                check.message = learner_message(error, exercise)
+                if isinstance(error, CheckFailed) and error.section:
+                    check.section = error.section
+        proxy = getattr(item, "grader_submission", None)
+        if proxy is not None and proxy.outputs:
+            check.output = "".join(proxy.outputs)[:OUTPUT_IN_REPORT]
+        target.checks.append(check)
+
+    def pytest_sessionfinish(self) -> None:
+        for target in self.by_suite.values():
+            target.sandbox.close()

@@ -1,0 +1,130 @@
+"""Run hidden suites against submissions in one pytest session and score the results.
+
+The suites run in this (trusted) process; each submission is served by its own worker
+(:mod:`grader.sandbox`), started before pytest is even imported so that the two start-ups
+overlap.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.catalog import Exercise
+from grader.sandbox import LearnerError, Sandbox, WorkerFailure
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Check:
+    name: str
+    title: str
+    passed: bool
+    points: float
+    max_points: float
+    message: str = ""
+    output: str = ""
+    section: str = ""
+
+
+@dataclass
+class ExerciseResult:
+    exercise: Exercise
+    submission: Path
+    seed: int
+    checks: list[Check] = field(default_factory=list)
+    duration_s: float = 0.0
+    error: str | None = None
+
+    @property
+    def max_score(self) -> float:
+        return self.exercise.points
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.points for c in self.checks), 2)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.checks) and all(c.passed for c in self.checks) and not self.error
+
+
+def new_seed() -> int:
+    return random.SystemRandom().randrange(1, 2**31)
+
+
+def grade(
+    jobs: list[tuple[Exercise, Path]], seed: int | None = None
+) -> list[ExerciseResult]:
+    """Grade each ``(exercise, submission file)`` pair; one pytest session for them all."""
+    seed = new_seed() if seed is None else seed
+    started = time.perf_counter()
+    sandboxes = [
+        Sandbox(path, ex.limits, ex.constants, (ex.path(ex.stub).parent,)) for ex, path in jobs
+    ]
+    for box in sandboxes:
+        box.start()  # the workers import NumPy while pytest loads below
+
+    os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    import pytest
+
+    from grader.plugin import GraderPlugin, Target
+
+    targets = [Target(ex, path, box) for (ex, path), box in zip(jobs, sandboxes, strict=True)]
+    plugin = GraderPlugin(targets, seed)
+    root = jobs[0][0].root
+    args = [
+        "-c", str(root / "grader" / "suites" / "pytest.ini"),
+        "--rootdir", str(root / "grader" / "suites"),
+        "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
+        "--noconftest", "--import-mode=importlib",
+        *[str(ex.path(ex.suite)) for ex, _ in jobs],
+    ]
+    try:
+        status = pytest.main(args, plugins=[plugin])
+        if status in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+            for target in targets:
+                target.suite_error = f"pytest ended with {status!r}"
+    finally:
+        for box in sandboxes:
+            box.close()
+    elapsed = time.perf_counter() - started
+    return [_score(t, seed, elapsed / len(targets)) for t in targets]
+
+
+def _score(target, seed: int, duration: float) -> ExerciseResult:
+    exercise = target.exercise
+    result = ExerciseResult(exercise, target.submission, seed, duration_s=round(duration, 3))
+    total_weight = sum(c.weight for c in target.checks) or 1.0
+    for c in target.checks:
+        share = exercise.points * c.weight / total_weight
+        result.checks.append(Check(
+            c.name, c.title, c.passed, share if c.passed else 0.0, share,
+            c.message, c.output, c.section,
+        ))
+    if target.suite_error or not target.checks:
+        result.error = ("The hidden suite for this exercise could not run. This is not your "
+                        "fault; please report it to the course maintainers.")
+    elif target.sandbox.sticky_failure is not None:
+        result.error = _could_not_grade(target.sandbox.sticky_failure)
+    elif target.sandbox.load_reply is not None:
+        defined = set(target.sandbox.load_reply.get("names", []))
+        missing = [name for name in exercise.functions if name not in defined]
+        if missing:
+            result.error = (f"Your file does not define {', '.join(missing)}. Keep the names "
+                            "and parameters exactly as the stub has them.")
+    return result
+
+
+def _could_not_grade(failure: Exception) -> str:
+    from grader.plugin import import_error_message
+
+    if isinstance(failure, LearnerError):
+        return import_error_message(failure.error)
+    if isinstance(failure, WorkerFailure):
+        return failure.message
+    return str(failure)

@@ -1,0 +1,142 @@
+"""The learner's progress: an SQLite database under ``.course/`` (ignored by git).
+
+Every graded attempt is kept with its score, checks, duration, seed and a copy of the
+submitted source, so that nothing a learner wrote is ever lost. Writes are transactions;
+the schema carries a version and is migrated forward in :data:`MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+# Each entry moves the schema from version i to i + 1; never edit one that has shipped.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        exercise TEXT NOT NULL,
+        graded_at REAL NOT NULL,
+        score REAL NOT NULL,
+        max_score REAL NOT NULL,
+        passed INTEGER NOT NULL,
+        duration_s REAL NOT NULL,
+        seed INTEGER,
+        submission TEXT NOT NULL,
+        source TEXT,
+        checks TEXT NOT NULL,
+        error TEXT
+    );
+    CREATE INDEX attempts_by_exercise ON attempts (exercise, id);
+    """,
+]
+
+
+class StoreError(Exception):
+    """The progress database cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: int
+    exercise: str
+    graded_at: float
+    score: float
+    max_score: float
+    passed: bool
+    submission: str
+    source: str | None
+
+
+def default_path(root: Path) -> Path:
+    return root / ".course" / "progress.sqlite3"
+
+
+class Store:
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.transaction() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise StoreError(
+                    f"{self.path} was written by a newer version of the course (schema "
+                    f"{version}); update the course with 'git pull' and reinstall."
+                )
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    def record(self, result, source: str | None) -> int:
+        """Keep one graded attempt; returns its id."""
+        from grader.report import to_dict
+
+        data = to_dict(result)
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO attempts (exercise, graded_at, score, max_score, passed, "
+                "duration_s, seed, submission, source, checks, error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (data["exercise"], time.time(), data["score"], data["max_score"],
+                 int(data["passed"]), data["duration_s"], data["seed"], data["submission"],
+                 source, json.dumps(data["checks"]), data.get("error")),
+            )
+            return int(cursor.lastrowid)
+
+    def attempts(self, exercise: str | None = None) -> list[Attempt]:
+        query = ("SELECT id, exercise, graded_at, score, max_score, passed, submission, source "
+                 "FROM attempts")
+        rows = (self.db.execute(query + " WHERE exercise = ? ORDER BY id", (exercise,))
+                if exercise else self.db.execute(query + " ORDER BY id"))
+        return [Attempt(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7]) for r in rows]
+
+    def best(self) -> dict[str, tuple[float, int, bool]]:
+        """Per exercise: best score, number of attempts, whether any attempt passed."""
+        rows = self.db.execute(
+            "SELECT exercise, MAX(score), COUNT(*), MAX(passed) FROM attempts GROUP BY exercise"
+        )
+        return {r[0]: (r[1], r[2], bool(r[3])) for r in rows}
+
+
+def open_store(root: Path, warn=None) -> Store:
+    """Open the learner's store. A corrupt file is moved aside (never deleted), ``warn`` is
+    told where it went, and a fresh database is started."""
+    path = default_path(root)
+    try:
+        return Store(path)
+    except sqlite3.DatabaseError as exc:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = path.with_name(f"{path.stem}.corrupt-{stamp}{path.suffix}")
+        for suffix in ("", "-wal", "-shm"):
+            extra = Path(str(path) + suffix)
+            if extra.exists():
+                extra.rename(Path(str(aside) + suffix))
+        if warn is not None:
+            warn(f"Your progress database could not be read ({exc}). It was moved to "
+                 f"{aside} so nothing is lost, and a fresh one was started.")
+        return Store(path)

@@ -1,0 +1,251 @@
+"""The worker: the only process in which a learner's code runs.
+
+Started by :mod:`grader.sandbox` as ``python -I -m grader.worker``. It talks to the grader
+over its original stdin/stdout (duplicated to private descriptors), then points file
+descriptors 0, 1 and 2 away so that nothing the learner prints can disturb the channel.
+Python-level output is captured per call and capped; it is shown in the report.
+
+Protocol (one JSON message each way, see :mod:`grader.wire`):
+  -> {"op": "load", "path", "limits"}       <- {"ok": true, "names": [...], "output"}
+  -> {"op": "call", "name", "args", "kwargs"}  <- {"ok": true, "value", "mutated", ...}
+Errors come back as ``{"ok": false, "error": {...}}`` in the learner's terms.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import resource
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+OUTPUT_CAP = 8_000  # characters of printed output kept per call
+
+
+class CappedOutput(io.TextIOBase):
+    """A text stream that keeps the first OUTPUT_CAP characters and counts the rest."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.parts: list[str] = []
+        self.kept = 0
+        self.total = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text) -> int:
+        text = str(text)
+        self.total += len(text)
+        room = OUTPUT_CAP - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        return len(text)
+
+    def take(self) -> dict:
+        taken = {"text": "".join(self.parts), "total_chars": self.total}
+        self.reset()
+        return taken
+
+
+def _apply_limits(limits: dict) -> None:
+    def cap(which: int, value: int | None) -> None:
+        if value:
+            resource.setrlimit(which, (value, value))
+
+    cap(resource.RLIMIT_AS, limits.get("memory_bytes"))
+    cap(resource.RLIMIT_CPU, limits.get("cpu_seconds"))
+    cap(resource.RLIMIT_FSIZE, limits.get("file_bytes"))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # Writing past the file-size limit should raise an error, not kill the worker silently.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def _learner_traceback(exc: BaseException, learner_files: set[str]) -> tuple[str, int | None]:
+    """The traceback restricted to the learner's own frames, and the last learner line."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in learner_files]
+    line = frames[-1].lineno if frames else None
+    text = "".join(traceback.format_list(frames[-5:]))
+    text += "".join(traceback.format_exception_only(type(exc), exc)).rstrip()
+    return text, line
+
+
+def _describe_error(exc: BaseException, learner_files: set[str]) -> dict:
+    text, line = _learner_traceback(exc, learner_files)
+    error = {
+        "type": type(exc).__name__,
+        "mro": [k.__name__ for k in type(exc).__mro__],
+        "message": _safe_str(exc),
+        "line": line,
+        "traceback": text[-4000:],
+    }
+    if isinstance(exc, SyntaxError):
+        error["line"] = exc.lineno
+        error["message"] = exc.msg
+        error["text"] = (exc.text or "").rstrip()
+    return error
+
+
+def _safe_str(exc: BaseException) -> str:
+    try:
+        return str(exc)[:2000]
+    except Exception:  # a learner exception whose __str__ fails
+        return "<an exception whose message could not be shown>"
+
+
+def _copy_arg(value):
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, list):
+        return [_copy_arg(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copy_arg(v) for k, v in value.items()}
+    return value
+
+
+def _same(a, b) -> bool:
+    import numpy as np
+
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.shape == b.shape
+            and a.dtype == b.dtype
+            and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+        )
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return True  # immutable values cannot have been changed in place
+
+
+class Worker:
+    def __init__(self, channel_in, channel_out) -> None:
+        self.channel_in, self.channel_out = channel_in, channel_out
+        self.output = CappedOutput()
+        self.module = None
+        self.learner_files: set[str] = set()
+
+    def send(self, message: dict) -> None:
+        from grader import wire
+
+        try:
+            wire.write_message(self.channel_out, message)
+        except wire.WireError as exc:
+            wire.write_message(
+                self.channel_out,
+                {"ok": False, "error": {"type": "WireError", "mro": [], "message": str(exc)}},
+            )
+
+    def load(self, request: dict) -> dict:
+        _apply_limits(request.get("limits", {}))
+        path = Path(request["path"]).resolve()
+        self.learner_files = {str(path)}
+        # The exercise's own folder (modules the course provides, such as a project's
+        # network) comes first, then the learner's folder for helpers of their own.
+        for folder in [str(path.parent), *request.get("support_dirs", [])]:
+            sys.path.insert(0, folder)
+        spec = importlib.util.spec_from_file_location(request.get("module", path.stem), path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        self.module = module
+        names = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
+        values = {}
+        for name in request.get("constants", []):
+            if hasattr(module, name):
+                values[name] = self.encode(getattr(module, name), f"the constant {name}")
+        return {"names": names, "constants": values}
+
+    def encode(self, value, what: str):
+        from grader import wire
+
+        try:
+            return wire.encode_value(value)
+        except wire.WireError as exc:
+            raise _Unsendable(f"{what} could not be sent back to the grader: {exc}") from None
+
+    def call(self, request: dict) -> dict:
+        from grader import functions, wire
+
+        def decode(data):
+            return wire.decode_value(data, resolve_fn=functions.resolve)
+
+        args = decode(request.get("args", []))
+        kwargs = decode(request.get("kwargs", {}))
+        kwargs = dict(kwargs) if isinstance(kwargs, dict) else {}
+        before_args = [_copy_arg(a) for a in args]
+        before_kwargs = {k: _copy_arg(v) for k, v in kwargs.items()}
+        func = getattr(self.module, request["name"])
+        started = time.perf_counter()
+        value = func(*args, **kwargs)
+        elapsed = time.perf_counter() - started
+        mutated = [str(i) for i, (a, b) in enumerate(zip(args, before_args, strict=True))
+                   if not _same(a, b)]
+        mutated += [k for k in kwargs if not _same(kwargs[k], before_kwargs[k])]
+        fn_calls = [a.calls for a in list(args) + list(kwargs.values())
+                    if isinstance(a, functions.TrustedFunction)]
+        return {
+            "value": self.encode(value, f"the value returned by {request['name']}"),
+            "mutated": mutated,
+            "fn_calls": fn_calls,
+            "seconds": elapsed,
+        }
+
+    def serve(self) -> None:
+        from grader import wire
+
+        while True:
+            try:
+                request = wire.read_message(self.channel_in)
+            except EOFError:
+                return
+            handler = {"load": self.load, "call": self.call}.get(request.get("op"))
+            if handler is None:
+                self.send({"ok": False, "error": {"type": "ProtocolError", "message": "bad op"}})
+                continue
+            try:
+                reply = {"ok": True, **handler(request)}
+            except _Unsendable as exc:
+                reply = {"ok": False, "error": {"type": "Unsendable", "mro": [],
+                                                "message": str(exc)}}
+            except BaseException as exc:  # noqa: BLE001 - every learner failure is reported
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                reply = {"ok": False, "error": _describe_error(exc, self.learner_files)}
+            reply["output"] = self.output.take()
+            self.send(reply)
+
+
+class _Unsendable(Exception):
+    pass
+
+
+def main() -> None:
+    # Keep private copies of the channel, then point 0/1/2 away from it.
+    channel_in = os.fdopen(os.dup(0), "rb", buffering=0)
+    channel_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    worker = Worker(channel_in, channel_out)
+    sys.stdout = sys.stderr = worker.output
+    sys.stdin = io.StringIO("")
+    import numpy  # noqa: F401 - imported before limits apply, and warm for the learner
+
+    worker.serve()
+
+
+if __name__ == "__main__":
+    main()

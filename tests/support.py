@@ -1,0 +1,39 @@
+"""Helpers shared by the project's tests: run the real ``course`` command in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+def course(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 300,
+           stdin: str | None = None) -> Run:
+    """Run ``course ARGS`` as a learner would, and capture what it prints."""
+    full_env = {**os.environ, **(env or {})}
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", *args], cwd=cwd, env=full_env, capture_output=True,
+        text=True, timeout=timeout, input=stdin,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def wrong_implementations(stub: str) -> list[Path]:
+    """The catalogue of known-wrong files for the exercise whose stub is ``stub``."""
+    folder = ROOT / "tests" / "wrong" / Path(stub).relative_to("exercises").with_suffix("")
+    return sorted(folder.glob("*.py"))

@@ -1,0 +1,51 @@
+"""The gates every exercise in every manifest must pass (DESIGN.md, "Quality gates").
+
+- the untouched stub scores below full marks;
+- the reference solution scores full marks;
+- every known-wrong implementation under tests/wrong/ fails at least one check, and each
+  exercise keeps at least four of them.
+"""
+
+import pytest
+
+from grader import catalog
+from tests.support import ROOT, course, wrong_implementations
+
+EXERCISES = catalog.load(ROOT).exercises
+IDS = [e.id for e in EXERCISES]
+WRONG = [(e.id, path) for e in EXERCISES for path in wrong_implementations(e.stub)]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_stub_scores_below_full_marks(exercise):
+    run = course("grade", exercise.id, "--submission", str(ROOT / exercise.stub), "--json")
+    assert run.code == 1, run.err
+    result = run.json()
+    assert result["score"] < result["max_score"]
+    assert not result["passed"]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_solution_scores_full_marks(exercise):
+    run = course("grade", exercise.id, "--solution", "--json")
+    result = run.json()
+    failed = [(c["name"], c["message"]) for c in result["checks"] if not c["passed"]]
+    assert run.code == 0, (failed, result.get("error"), run.err)
+    assert result["passed"] and result["score"] == result["max_score"]
+    assert "error" not in result
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_each_exercise_keeps_a_catalogue_of_wrong_implementations(exercise):
+    assert len(wrong_implementations(exercise.stub)) >= 4
+
+
+@pytest.mark.parametrize("exercise_id,path", WRONG, ids=[f"{i}:{p.stem}" for i, p in WRONG])
+def test_wrong_implementation_fails_a_check(exercise_id, path):
+    doc = path.read_text().split('"""')[1].strip()
+    assert doc.startswith("Wrong:"), f"{path.name} should say what is wrong in its docstring"
+    run = course("grade", exercise_id, "--submission", str(path), "--json")
+    result = run.json()
+    assert run.code == 1, f"{path.name} passed every check: {result}"
+    assert not result["passed"]
+    assert any(not c["passed"] and c["message"] for c in result["checks"])

@@ -1,0 +1,9 @@
+"""Wrong: forgets to divide by h and returns the rise, not the slope."""
+
+import math
+
+
+def forward_difference(f, x, h):
+    if h == 0 or not math.isfinite(h):
+        raise ValueError("bad step")
+    return f(x + h) - f(x)
