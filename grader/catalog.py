@@ -18,7 +18,7 @@ from pathlib import Path
 from grader.limits import Limits
 
 KINDS = ("exercise", "project", "quiz")
-_ID = re.compile(r"^\d+(\.\d+)*$")
+_ID = re.compile(r"^\d+(\.\d+)*(\.[a-z]+)?$")  # 1.2.39.5, 1.2.39.project
 
 
 def repo_root() -> Path:
@@ -193,7 +193,7 @@ def load_lesson(manifest: Path, root: Path) -> Lesson:
         raise ManifestError(f"{where}: not valid TOML: {exc}") from None
     lesson = _require(data, "lesson", dict, where)
     lesson_id = _require(lesson, "id", str, where)
-    if not _ID.match(lesson_id):
+    if not re.fullmatch(r"\d+(\.\d+)*", lesson_id):
         raise ManifestError(f"{where}: lesson id {lesson_id!r} is not like 1.2.39")
     folder = manifest.parent.relative_to(root).as_posix()
     if not manifest.parent.name.startswith(lesson_id + "-"):

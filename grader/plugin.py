@@ -1,12 +1,13 @@
 """The pytest plugin behind a grading run: fixtures for suites, and result collection.
 
-Suites get three fixtures:
+Suites get these fixtures:
 
 - ``submission``: a proxy of the learner's module. ``submission.forward_difference(f, x, h)``
   runs in the worker and returns the decoded value; ``submission.last`` describes the call.
 - ``rng``: a NumPy generator seeded from the run's seed and the check's name, so a failure
   reproduces with ``course grade ID --seed N``.
 - ``exercise``: the :class:`grader.catalog.Exercise` being graded.
+- ``submission_path``: the submitted file, for data submissions such as quiz answers.
 
 Checks may carry ``@pytest.mark.points(w)`` (relative weight, default 1) and
 ``@pytest.mark.section("anchor")`` (the lesson section that helps, default the exercise's).
@@ -183,6 +184,12 @@ class GraderPlugin:
         proxy = Submission(self.target_for(request.node))
         request.node.grader_submission = proxy
         return proxy
+
+    @pytest.fixture
+    def submission_path(self, request: pytest.FixtureRequest) -> Path:
+        """The submitted file itself, for submissions that are data (a quiz's answers),
+        read and parsed in the grader without running anything."""
+        return self.target_for(request.node).submission
 
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
