@@ -34,8 +34,9 @@ class ManifestError(ValueError):
 class UnknownId(LookupError):
     def __init__(self, wanted: str, suggestions: list[str]):
         hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"There is no lesson or exercise {wanted!r}.{hint} "
-                         "Run 'course list' to see them all.")
+        super().__init__(
+            f"There is no lesson or exercise {wanted!r}.{hint} Run 'course list' to see them all."
+        )
         self.wanted, self.suggestions = wanted, suggestions
 
 
@@ -124,8 +125,7 @@ def _require(table: dict, key: str, kind: type | tuple, where: str):
         raise ManifestError(f"{where}: missing field '{key}'")
     value = table[key]
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ManifestError(f"{where}: field '{key}' should be {_kind_name(kind)}, "
-                            f"not {value!r}")
+        raise ManifestError(f"{where}: field '{key}' should be {_kind_name(kind)}, not {value!r}")
     return value
 
 
@@ -137,8 +137,20 @@ def _kind_name(kind) -> str:
 
 
 def _load_exercise(table: dict, lesson_id: str, root: Path, where: str) -> Exercise:
-    allowed = {"id", "title", "kind", "difficulty", "points", "stub", "suite", "functions",
-               "constants", "section", "hints", "limits"}
+    allowed = {
+        "id",
+        "title",
+        "kind",
+        "difficulty",
+        "points",
+        "stub",
+        "suite",
+        "functions",
+        "constants",
+        "section",
+        "hints",
+        "limits",
+    }
     extra = set(table) - allowed
     if extra:
         raise ManifestError(f"{where}: unknown field(s) {sorted(extra)}")
@@ -156,8 +168,11 @@ def _load_exercise(table: dict, lesson_id: str, root: Path, where: str) -> Exerc
     suite = _require(table, "suite", str, where)
     if not stub.startswith("exercises/"):
         raise ManifestError(f"{where}: stub must lie under exercises/")
-    for label, rel in (("stub", stub), ("suite", suite),
-                       ("solution", "solutions/" + stub.removeprefix("exercises/"))):
+    # The learner's stub may be missing (deleted by mistake); commands say so themselves.
+    for label, rel in (
+        ("suite", suite),
+        ("solution", "solutions/" + stub.removeprefix("exercises/")),
+    ):
         if not (root / rel).is_file():
             raise ManifestError(f"{where}: the {label} file {rel} does not exist")
     hints = _require(table, "hints", list, where)
@@ -209,8 +224,14 @@ def load_lesson(manifest: Path, root: Path) -> Lesson:
     if len(set(ids)) != len(ids):
         raise ManifestError(f"{where}: exercise ids repeat")
     meta = {k: v for k, v in lesson.items() if k not in ("id", "title", "page")}
-    return Lesson(lesson_id, _require(lesson, "title", str, where),
-                  folder, f"{manifest.parent.name}/{page}", meta, exercises)
+    return Lesson(
+        lesson_id,
+        _require(lesson, "title", str, where),
+        folder,
+        f"{manifest.parent.name}/{page}",
+        meta,
+        exercises,
+    )
 
 
 def _lesson_key(lesson: Lesson) -> tuple[int, ...]:

@@ -31,8 +31,9 @@ def show(value: Any, limit: int = 160) -> str:
     """A short, readable rendering of a value for a feedback message."""
     if isinstance(value, np.ndarray):
         if value.size <= 8:
-            text = np.array2string(value, precision=6, separator=", ", threshold=8,
-                                   max_line_width=10_000)
+            text = np.array2string(
+                value, precision=6, separator=", ", threshold=8, max_line_width=10_000
+            )
             return f"array({text}, dtype={value.dtype})"
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, (float, np.floating)):
@@ -58,37 +59,53 @@ def as_float(value: Any, call: str | None = None, what: str = "a number") -> flo
     if isinstance(value, (int, float, np.integer, np.floating)):
         number = float(value)
         if np.isnan(number):
-            fail(f"{_called(call)} returned nan; expected {what}. A nan usually comes from "
-                 "0/0 or from an operation on a nan further up.")
+            fail(
+                f"{_called(call)} returned nan; expected {what}. A nan usually comes from "
+                "0/0 or from an operation on a nan further up."
+            )
         return number
     kind = "None (did you forget a return statement?)" if value is None else show(value)
     fail(f"{_called(call)} returned {kind}; expected {what}.")
 
 
 def as_array(
-    value: Any, call: str | None = None, *, shape: tuple[int, ...] | None = None,
+    value: Any,
+    call: str | None = None,
+    *,
+    shape: tuple[int, ...] | None = None,
     what: str = "an array",
 ) -> np.ndarray:
     """The learner's value as a float array of the given shape (lists are accepted)."""
     if value is None:
-        fail(f"{_called(call)} returned None (did you forget a return statement?); "
-             f"expected {what}.")
+        fail(
+            f"{_called(call)} returned None (did you forget a return statement?); expected {what}."
+        )
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         fail(f"{_called(call)} returned {show(value)}, which is not numeric; expected {what}.")
     if shape is not None and array.shape != tuple(shape):
-        fail(f"{_called(call)} returned {what} of shape {array.shape}; expected shape "
-             f"{tuple(shape)}, the same as the input.")
+        fail(
+            f"{_called(call)} returned {what} of shape {array.shape}; expected shape "
+            f"{tuple(shape)}, the same as the input."
+        )
     if np.isnan(array).any():
-        fail(f"{_called(call)} returned {show(array)} containing nan; expected {what} of "
-             "finite numbers.")
+        fail(
+            f"{_called(call)} returned {show(array)} containing nan; expected {what} of "
+            "finite numbers."
+        )
     return array
 
 
 def close(
-    actual: Any, expected: Any, call: str | None = None, *, rtol: float = 1e-7,
-    atol: float = 0.0, why: str = "", section: str | None = None,
+    actual: Any,
+    expected: Any,
+    call: str | None = None,
+    *,
+    rtol: float = 1e-7,
+    atol: float = 0.0,
+    why: str = "",
+    section: str | None = None,
 ) -> None:
     """``actual`` equals ``expected`` within ``atol + rtol * |expected|``, elementwise."""
     want = np.asarray(expected, dtype=float)
@@ -103,8 +120,10 @@ def close(
     worst = int(np.argmax(error - bound)) if want.ndim else 0
     if want.ndim:
         index = np.unravel_index(worst, want.shape)
-        detail = (f"at index {tuple(int(i) for i in index)} it gave "
-                  f"{show(np.asarray(got)[index])} where {show(want[index])} was expected")
+        detail = (
+            f"at index {tuple(int(i) for i in index)} it gave "
+            f"{show(np.asarray(got)[index])} where {show(want[index])} was expected"
+        )
     else:
         detail = f"it gave {show(got)}; expected {show(float(want))}"
     tol = f"within {show(float(np.ravel(bound)[worst]))}"
@@ -113,7 +132,11 @@ def close(
 
 
 def raises(
-    function: Callable, exception: str, *args: Any, why: str = "", section: str | None = None,
+    function: Callable,
+    exception: str,
+    *args: Any,
+    why: str = "",
+    section: str | None = None,
     **kwargs: Any,
 ) -> LearnerError:
     """Calling ``function`` on the learner's side raises ``exception`` (or a subclass)."""
@@ -125,8 +148,11 @@ def raises(
         call = getattr(error, "call_text", "Your function")
         if error.type_name == "NotImplementedError":
             raise
-        fail(f"{call} raised {error.type_name}: {error.error.get('message', '')}; expected "
-             f"{exception}. {why}".strip(), section)
+        fail(
+            f"{call} raised {error.type_name}: {error.error.get('message', '')}; expected "
+            f"{exception}. {why}".strip(),
+            section,
+        )
     call = getattr(function, "last_call_text", lambda: "Your function")()
     fail(f"{call} returned normally; expected it to raise {exception}. {why}".strip(), section)
 

@@ -54,8 +54,10 @@ def _overview() -> None:
     best = store.best()
     store.close()
     done = [e for e in cat.exercises if best.get(e.id, (0, 0, False))[2]]
-    click.echo(f"Course: {len(cat.lessons)} lesson(s), {len(cat.exercises)} graded items; "
-               f"{len(done)} passed.")
+    click.echo(
+        f"Course: {len(cat.lessons)} lesson(s), {len(cat.exercises)} graded items; "
+        f"{len(done)} passed."
+    )
     for lesson in cat.lessons:
         click.echo(f"  Lesson {lesson.id} {lesson.title}: read {lesson.folder}/")
     pending = [e for e in cat.exercises if e not in done]
@@ -81,11 +83,20 @@ def list_command(as_json: bool) -> None:
     for ex in cat.exercises:
         score, attempts, passed = best.get(ex.id, (None, 0, False))
         status = "passed" if passed else ("attempted" if attempts else "not started")
-        rows.append({
-            "id": ex.id, "title": ex.title, "kind": ex.kind, "lesson": ex.lesson_id,
-            "difficulty": ex.difficulty, "stub": ex.stub, "points": ex.points,
-            "status": status, "best_score": score, "attempts": attempts,
-        })
+        rows.append(
+            {
+                "id": ex.id,
+                "title": ex.title,
+                "kind": ex.kind,
+                "lesson": ex.lesson_id,
+                "difficulty": ex.difficulty,
+                "stub": ex.stub,
+                "points": ex.points,
+                "status": status,
+                "best_score": score,
+                "attempts": attempts,
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -98,14 +109,23 @@ def list_command(as_json: bool) -> None:
 
 @main.command()
 @click.argument("exercise_id")
-@click.option("--submission", type=click.Path(path_type=Path),
-              help="Grade this file instead of your file under exercises/.")
+@click.option(
+    "--submission",
+    type=click.Path(path_type=Path),
+    help="Grade this file instead of your file under exercises/.",
+)
 @click.option("--solution", is_flag=True, help="Grade the reference solution.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--junit-xml", type=click.Path(path_type=Path), help="Also write JUnit XML here.")
 @click.option("--seed", type=int, help="Seed for the drawn inputs, to reproduce a run.")
-def grade(exercise_id: str, submission: Path | None, solution: bool, as_json: bool,
-          junit_xml: Path | None, seed: int | None) -> None:
+def grade(
+    exercise_id: str,
+    submission: Path | None,
+    solution: bool,
+    as_json: bool,
+    junit_xml: Path | None,
+    seed: int | None,
+) -> None:
     """Grade an exercise (1.2.39.5) or a whole lesson (1.2.39)."""
     cat = _catalog()
     exercises = _resolve(cat, exercise_id)
@@ -115,11 +135,13 @@ def grade(exercise_id: str, submission: Path | None, solution: bool, as_json: bo
         raise UsageError("--submission grades one exercise; give an exercise id, not a lesson.")
     jobs = []
     for ex in exercises:
-        path = submission if submission is not None else ex.path(
-            ex.solution if solution else ex.stub)
+        path = (
+            submission if submission is not None else ex.path(ex.solution if solution else ex.stub)
+        )
         if not path.is_file():
-            raise UsageError(_missing_file_message(ex, path, learner=submission is None
-                                                   and not solution))
+            raise UsageError(
+                _missing_file_message(ex, path, learner=submission is None and not solution)
+            )
         jobs.append((ex, path.resolve()))
     sources = {ex.id: path.read_text(encoding="utf-8", errors="replace") for ex, path in jobs}
 
@@ -131,8 +153,11 @@ def grade(exercise_id: str, submission: Path | None, solution: bool, as_json: bo
     if junit_xml is not None:
         report.write_junit(results, junit_xml)
     if as_json:
-        click.echo(report.to_json(results, single=len(exercises) == 1 and
-                                  exercise_id.strip() == exercises[0].id))
+        click.echo(
+            report.to_json(
+                results, single=len(exercises) == 1 and exercise_id.strip() == exercises[0].id
+            )
+        )
     else:
         report.print_results(results, cat)
     sys.exit(0 if all(r.passed for r in results) else 1)
@@ -140,8 +165,10 @@ def grade(exercise_id: str, submission: Path | None, solution: bool, as_json: bo
 
 def _missing_file_message(ex: catalog_mod.Exercise, path: Path, learner: bool) -> str:
     if learner:
-        return (f"Your file for {ex.id} is missing: {ex.stub}. Get the original stub back "
-                f"with 'git checkout -- {ex.stub}'.")
+        return (
+            f"Your file for {ex.id} is missing: {ex.stub}. Get the original stub back "
+            f"with 'git checkout -- {ex.stub}'."
+        )
     return f"The file {path} does not exist."
 
 

@@ -90,16 +90,20 @@ class Submission:
     def constant(self, name: str) -> Any:
         values = self.constants
         if name not in values:
-            raise CheckFailed(f"Your file does not define the constant {name}. Add it at the "
-                              "top level of the file, as the stub shows.")
+            raise CheckFailed(
+                f"Your file does not define the constant {name}. Add it at the "
+                "top level of the file, as the stub shows."
+            )
         return values[name]
 
     def call(self, name: str, args: tuple, kwargs: dict) -> CallResult:
         self.last_text = describe_call(name, args, kwargs)
         names = self._target.sandbox.loaded()["names"]
         if name not in names:
-            raise CheckFailed(f"Your file does not define a function named {name}. Keep the "
-                              "name and the parameters exactly as the stub has them.")
+            raise CheckFailed(
+                f"Your file does not define a function named {name}. Keep the "
+                "name and the parameters exactly as the stub has them."
+            )
         try:
             result = self._target.sandbox.call(name, args, kwargs)
         except (LearnerError, WorkerFailure) as error:
@@ -134,29 +138,34 @@ def learner_message(error: BaseException, exercise: Exercise) -> str:
         line = f" (your file, line {info['line']})" if info.get("line") else ""
         if kind == "NotImplementedError":
             name = call.split("(")[0] if call else "This function"
-            return (f"{name} still raises NotImplementedError: replace the body of the stub "
-                    "with your implementation.")
+            return (
+                f"{name} still raises NotImplementedError: replace the body of the stub "
+                "with your implementation."
+            )
         if not call:  # the file failed to import
             return import_error_message(info)
         if kind == "MemoryError":
-            return (f"{call} ran out of memory{line} (the limit is "
-                    f"{exercise.limits.memory_mb} MiB).")
+            return f"{call} ran out of memory{line} (the limit is {exercise.limits.memory_mb} MiB)."
         if kind == "RecursionError":
             return f"{call} recursed too deeply{line}: check the recursion's base case."
         if kind in ("SystemExit", "KeyboardInterrupt"):
             return f"{call} tried to stop the program ({kind}){line}. Return a value instead."
         return f"{call} raised {kind}: {info.get('message', '')}{line}."
     detail = f"{type(error).__name__}: {error}"[:300]
-    return (f"The grader hit an internal problem in this check ({detail}). This is not your "
-            "fault; please report it to the course maintainers.")
+    return (
+        f"The grader hit an internal problem in this check ({detail}). This is not your "
+        "fault; please report it to the course maintainers."
+    )
 
 
 def import_error_message(info: dict) -> str:
     kind, message, line = info.get("type", ""), info.get("message", ""), info.get("line")
     if kind in ("SyntaxError", "IndentationError", "TabError"):
         text = f": {info['text'].strip()}" if info.get("text") else ""
-        return (f"Your file has a {kind} at line {line}: {message}{text}. Python could not "
-                "read the file, so no check could run.")
+        return (
+            f"Your file has a {kind} at line {line}: {message}{text}. Python could not "
+            "read the file, so no check could run."
+        )
     where = f" at line {line}" if line else ""
     if kind in ("ModuleNotFoundError", "ImportError"):
         return f"Your file could not import something{where}: {message}."

@@ -67,16 +67,23 @@ def write_junit(results: Sequence[ExerciseResult], path: Path) -> None:
     for result in results:
         failures = sum(not c.passed for c in result.checks) + (1 if result.error else 0)
         suite = ET.SubElement(
-            suites, "testsuite", name=result.exercise.id, tests=str(len(result.checks)),
-            failures=str(failures), errors="0", time=f"{result.duration_s:.3f}",
+            suites,
+            "testsuite",
+            name=result.exercise.id,
+            tests=str(len(result.checks)),
+            failures=str(failures),
+            errors="0",
+            time=f"{result.duration_s:.3f}",
         )
         if result.error:
-            case = ET.SubElement(suite, "testcase", classname=result.exercise.id,
-                                 name="submission can be graded")
+            case = ET.SubElement(
+                suite, "testcase", classname=result.exercise.id, name="submission can be graded"
+            )
             ET.SubElement(case, "failure", message=result.error).text = result.error
         for check in result.checks:
-            case = ET.SubElement(suite, "testcase", classname=result.exercise.id,
-                                 name=check.name, time="0")
+            case = ET.SubElement(
+                suite, "testcase", classname=result.exercise.id, name=check.name, time="0"
+            )
             if not check.passed:
                 ET.SubElement(case, "failure", message=check.message).text = check.message
             if check.output:
@@ -129,8 +136,11 @@ def _print_one(console, result: ExerciseResult, catalog: Catalog, detailed: bool
                 console.print(f"        read: {lesson.section_ref(check.section)}", style="cyan")
             shown_failure = True
     passed = sum(c.passed for c in result.checks)
-    verdict = "[green]all checks passed[/green]" if result.passed else (
-        f"{passed} of {len(result.checks)} checks passed")
+    verdict = (
+        "[green]all checks passed[/green]"
+        if result.passed
+        else (f"{passed} of {len(result.checks)} checks passed")
+    )
     console.print(f"  Score: [bold]{result.score:g}/{result.max_score:g}[/bold], {verdict}.")
     if detailed:
         if result.passed:
@@ -138,9 +148,11 @@ def _print_one(console, result: ExerciseResult, catalog: Catalog, detailed: bool
             step = f"course grade {following.id}" if following else "course list"
             console.print(f"  Well done. Next: [bold]{step}[/bold]")
         else:
-            console.print(f"  Next: fix the first failing check, then run "
-                          f"[bold]course grade {ex.id}[/bold] again. Stuck? The lesson "
-                          f"section above helps; the manifest has {len(ex.hints)} hints.")
+            console.print(
+                f"  Next: fix the first failing check, then run "
+                f"[bold]course grade {ex.id}[/bold] again. Stuck? The lesson "
+                f"section above helps; the manifest has {len(ex.hints)} hints."
+            )
     console.print()
 
 
@@ -152,8 +164,12 @@ def _print_summary(console, results: Sequence[ExerciseResult]) -> None:
         table.add_column(column)
     for r in results:
         passed = sum(c.passed for c in r.checks)
-        table.add_row(r.exercise.id, r.exercise.title, f"{r.score:g}/{r.max_score:g}",
-                      f"{passed}/{len(r.checks)}")
+        table.add_row(
+            r.exercise.id,
+            r.exercise.title,
+            f"{r.score:g}/{r.max_score:g}",
+            f"{passed}/{len(r.checks)}",
+        )
     total = sum(r.score for r in results)
     most = sum(r.max_score for r in results)
     table.add_row("total", "", f"{total:g}/{most:g}", "")

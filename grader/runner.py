@@ -57,9 +57,7 @@ def new_seed() -> int:
     return random.SystemRandom().randrange(1, 2**31)
 
 
-def grade(
-    jobs: list[tuple[Exercise, Path]], seed: int | None = None
-) -> list[ExerciseResult]:
+def grade(jobs: list[tuple[Exercise, Path]], seed: int | None = None) -> list[ExerciseResult]:
     """Grade each ``(exercise, submission file)`` pair; one pytest session for them all."""
     seed = new_seed() if seed is None else seed
     started = time.perf_counter()
@@ -79,10 +77,19 @@ def grade(
     plugin = GraderPlugin(targets, seed)
     root = jobs[0][0].root
     args = [
-        "-c", str(root / "grader" / "suites" / "pytest.ini"),
-        "--rootdir", str(root / "grader" / "suites"),
-        "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
-        "--noconftest", "--import-mode=importlib",
+        "-c",
+        str(root / "grader" / "suites" / "pytest.ini"),
+        "--rootdir",
+        str(root / "grader" / "suites"),
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:stepwise",
+        "--noconftest",
+        "--import-mode=importlib",
+        "--assert=plain",
         *[str(ex.path(ex.suite)) for ex, _ in jobs],
     ]
     try:
@@ -103,21 +110,33 @@ def _score(target, seed: int, duration: float) -> ExerciseResult:
     total_weight = sum(c.weight for c in target.checks) or 1.0
     for c in target.checks:
         share = exercise.points * c.weight / total_weight
-        result.checks.append(Check(
-            c.name, c.title, c.passed, share if c.passed else 0.0, share,
-            c.message, c.output, c.section,
-        ))
+        result.checks.append(
+            Check(
+                c.name,
+                c.title,
+                c.passed,
+                share if c.passed else 0.0,
+                share,
+                c.message,
+                c.output,
+                c.section,
+            )
+        )
     if target.suite_error or not target.checks:
-        result.error = ("The hidden suite for this exercise could not run. This is not your "
-                        "fault; please report it to the course maintainers.")
+        result.error = (
+            "The hidden suite for this exercise could not run. This is not your "
+            "fault; please report it to the course maintainers."
+        )
     elif target.sandbox.sticky_failure is not None:
         result.error = _could_not_grade(target.sandbox.sticky_failure)
     elif target.sandbox.load_reply is not None:
         defined = set(target.sandbox.load_reply.get("names", []))
         missing = [name for name in exercise.functions if name not in defined]
         if missing:
-            result.error = (f"Your file does not define {', '.join(missing)}. Keep the names "
-                            "and parameters exactly as the stub has them.")
+            result.error = (
+                f"Your file does not define {', '.join(missing)}. Keep the names "
+                "and parameters exactly as the stub has them."
+            )
     return result
 
 

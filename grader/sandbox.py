@@ -69,8 +69,13 @@ def _worker_env() -> dict[str, str]:
 class Sandbox:
     """One learner file, served by at most one live worker at a time."""
 
-    def __init__(self, path: Path, limits: Limits, constants: tuple[str, ...] = (),
-                 support_dirs: tuple[Path, ...] = ()):
+    def __init__(
+        self,
+        path: Path,
+        limits: Limits,
+        constants: tuple[str, ...] = (),
+        support_dirs: tuple[Path, ...] = (),
+    ):
         self.path = Path(path).resolve()
         self.support_dirs = [str(Path(d).resolve()) for d in support_dirs]
         self.limits = limits
@@ -97,13 +102,15 @@ class Sandbox:
             env=_worker_env(),
             start_new_session=True,  # its own process group, killed as a whole
         )
-        self._send({
-            "op": "load",
-            "path": str(self.path),
-            "limits": self.limits.for_worker(),
-            "constants": list(self.constants),
-            "support_dirs": self.support_dirs,
-        })
+        self._send(
+            {
+                "op": "load",
+                "path": str(self.path),
+                "limits": self.limits.for_worker(),
+                "constants": list(self.constants),
+                "support_dirs": self.support_dirs,
+            }
+        )
         self.load_reply = None
 
     def close(self) -> None:
@@ -156,12 +163,14 @@ class Sandbox:
         """Call ``name(*args, **kwargs)`` in the worker and decode what comes back."""
         self.loaded()
         try:
-            self._send({
-                "op": "call",
-                "name": name,
-                "args": [wire.encode_value(a) for a in args],
-                "kwargs": wire.encode_value(dict(kwargs or {})),
-            })
+            self._send(
+                {
+                    "op": "call",
+                    "name": name,
+                    "args": [wire.encode_value(a) for a in args],
+                    "kwargs": wire.encode_value(dict(kwargs or {})),
+                }
+            )
             reply = self._receive(self.limits.seconds_per_call, doing=f"running {name}")
         except WorkerFailure:
             self.close()
@@ -173,10 +182,16 @@ class Sandbox:
             value = decode_from_worker(reply.get("value"))
         except (wire.WireError, ValueError, TypeError, KeyError) as exc:
             self.close()
-            raise WorkerFailure("undecodable", f"{name} returned a value the grader could "
-                                f"not read ({exc}).") from None
-        return CallResult(value, output, reply.get("mutated", []), reply.get("fn_calls", []),
-                          reply.get("seconds", 0.0))
+            raise WorkerFailure(
+                "undecodable", f"{name} returned a value the grader could not read ({exc})."
+            ) from None
+        return CallResult(
+            value,
+            output,
+            reply.get("mutated", []),
+            reply.get("fn_calls", []),
+            reply.get("seconds", 0.0),
+        )
 
     def _send(self, message: dict) -> None:
         try:

@@ -102,17 +102,32 @@ class Store:
                 "INSERT INTO attempts (exercise, graded_at, score, max_score, passed, "
                 "duration_s, seed, submission, source, checks, error) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (data["exercise"], time.time(), data["score"], data["max_score"],
-                 int(data["passed"]), data["duration_s"], data["seed"], data["submission"],
-                 source, json.dumps(data["checks"]), data.get("error")),
+                (
+                    data["exercise"],
+                    time.time(),
+                    data["score"],
+                    data["max_score"],
+                    int(data["passed"]),
+                    data["duration_s"],
+                    data["seed"],
+                    data["submission"],
+                    source,
+                    json.dumps(data["checks"]),
+                    data.get("error"),
+                ),
             )
             return int(cursor.lastrowid)
 
     def attempts(self, exercise: str | None = None) -> list[Attempt]:
-        query = ("SELECT id, exercise, graded_at, score, max_score, passed, submission, source "
-                 "FROM attempts")
-        rows = (self.db.execute(query + " WHERE exercise = ? ORDER BY id", (exercise,))
-                if exercise else self.db.execute(query + " ORDER BY id"))
+        query = (
+            "SELECT id, exercise, graded_at, score, max_score, passed, submission, source "
+            "FROM attempts"
+        )
+        rows = (
+            self.db.execute(query + " WHERE exercise = ? ORDER BY id", (exercise,))
+            if exercise
+            else self.db.execute(query + " ORDER BY id")
+        )
         return [Attempt(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7]) for r in rows]
 
     def best(self) -> dict[str, tuple[float, int, bool]]:
@@ -137,6 +152,8 @@ def open_store(root: Path, warn=None) -> Store:
             if extra.exists():
                 extra.rename(Path(str(aside) + suffix))
         if warn is not None:
-            warn(f"Your progress database could not be read ({exc}). It was moved to "
-                 f"{aside} so nothing is lost, and a fresh one was started.")
+            warn(
+                f"Your progress database could not be read ({exc}). It was moved to "
+                f"{aside} so nothing is lost, and a fresh one was started."
+            )
         return Store(path)

@@ -180,7 +180,11 @@ class Worker:
         from grader import functions, wire
 
         def decode(data):
-            return wire.decode_value(data, resolve_fn=functions.resolve)
+            return wire.decode_value(
+                data,
+                resolve_fn=functions.resolve,
+                parse_sympy=(importlib.import_module("grader.symbolic").parse_srepr),
+            )
 
         args = decode(request.get("args", []))
         kwargs = decode(request.get("kwargs", {}))
@@ -191,11 +195,17 @@ class Worker:
         started = time.perf_counter()
         value = func(*args, **kwargs)
         elapsed = time.perf_counter() - started
-        mutated = [str(i) for i, (a, b) in enumerate(zip(args, before_args, strict=True))
-                   if not _same(a, b)]
+        mutated = [
+            str(i)
+            for i, (a, b) in enumerate(zip(args, before_args, strict=True))
+            if not _same(a, b)
+        ]
         mutated += [k for k in kwargs if not _same(kwargs[k], before_kwargs[k])]
-        fn_calls = [a.calls for a in list(args) + list(kwargs.values())
-                    if isinstance(a, functions.TrustedFunction)]
+        fn_calls = [
+            a.calls
+            for a in list(args) + list(kwargs.values())
+            if isinstance(a, functions.TrustedFunction)
+        ]
         return {
             "value": self.encode(value, f"the value returned by {request['name']}"),
             "mutated": mutated,
@@ -218,8 +228,10 @@ class Worker:
             try:
                 reply = {"ok": True, **handler(request)}
             except _Unsendable as exc:
-                reply = {"ok": False, "error": {"type": "Unsendable", "mro": [],
-                                                "message": str(exc)}}
+                reply = {
+                    "ok": False,
+                    "error": {"type": "Unsendable", "mro": [], "message": str(exc)},
+                }
             except BaseException as exc:  # noqa: BLE001 - every learner failure is reported
                 if isinstance(exc, KeyboardInterrupt):
                     raise

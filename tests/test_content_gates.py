@@ -9,7 +9,7 @@
 import pytest
 
 from grader import catalog
-from tests.support import ROOT, course, wrong_implementations
+from tests.support import ROOT, course, wrong_description, wrong_implementations
 
 EXERCISES = catalog.load(ROOT).exercises
 IDS = [e.id for e in EXERCISES]
@@ -42,8 +42,7 @@ def test_each_exercise_keeps_a_catalogue_of_wrong_implementations(exercise):
 
 @pytest.mark.parametrize("exercise_id,path", WRONG, ids=[f"{i}:{p.stem}" for i, p in WRONG])
 def test_wrong_implementation_fails_a_check(exercise_id, path):
-    doc = path.read_text().split('"""')[1].strip()
-    assert doc.startswith("Wrong:"), f"{path.name} should say what is wrong in its docstring"
+    assert wrong_description(path).startswith("Wrong:"), f"{path.name} should say what is wrong"
     run = course("grade", exercise_id, "--submission", str(path), "--json")
     result = run.json()
     assert run.code == 1, f"{path.name} passed every check: {result}"

@@ -22,8 +22,13 @@ def roundoff(x, h):
 def test_square_squares(submission, rng):
     """square(x) is x**2, for numbers and elementwise for arrays."""
     x = rng.normal(size=(2, 3)) * 10
-    checks.close(submission.square(x), x * x, submission.last_text, rtol=1e-15,
-                 why="square(x) should return x**2 for every element.")
+    checks.close(
+        submission.square(x),
+        x * x,
+        submission.last_text,
+        rtol=1e-15,
+        why="square(x) should return x**2 for every element.",
+    )
     value = float(rng.uniform(-5, 5))
     checks.close(submission.square(value), value * value, submission.last_text, rtol=1e-15)
 
@@ -34,9 +39,15 @@ def test_equals_two_x_for_numbers(submission, rng):
     for magnitude in (1e-3, 1.0, 1e2, 1e3):
         x = float(rng.uniform(0.5, 1.0) * magnitude * rng.choice([-1, 1]))
         got = submission.numeric_gradient_square(x)
-        checks.close(got, 2 * x, submission.last_text, rtol=0, atol=roundoff(x, 1e-5),
-                     why="The central difference (f(x + h) - f(x - h)) / (2h) of x**2 is "
-                     "exactly 2x in exact arithmetic; a larger error means another formula.")
+        checks.close(
+            got,
+            2 * x,
+            submission.last_text,
+            rtol=0,
+            atol=roundoff(x, 1e-5),
+            why="The central difference (f(x + h) - f(x - h)) / (2h) of x**2 is "
+            "exactly 2x in exact arithmetic; a larger error means another formula.",
+        )
 
 
 @pytest.mark.points(3)
@@ -46,11 +57,19 @@ def test_equals_two_x_for_arrays_of_any_shape(submission, rng):
         x = rng.normal(size=shape) * 10.0 ** rng.uniform(-1, 2, size=shape)
         h = float(10.0 ** rng.uniform(-6, -3))
         got = submission.numeric_gradient_square(x, h=h)
-        checks.close(got, 2 * x, submission.last_text, rtol=0, atol=roundoff(x, h),
-                     why="Compute the difference for the whole array at once.")
-        checks.true(not submission.last.mutated,
-                    f"{submission.last_text} changed the array x it was given. Compute "
-                    "x + h and x - h as new arrays instead of changing x in place.")
+        checks.close(
+            got,
+            2 * x,
+            submission.last_text,
+            rtol=0,
+            atol=roundoff(x, h),
+            why="Compute the difference for the whole array at once.",
+        )
+        checks.true(
+            not submission.last.mutated,
+            f"{submission.last_text} changed the array x it was given. Compute "
+            "x + h and x - h as new arrays instead of changing x in place.",
+        )
 
 
 @pytest.mark.points(2)
@@ -58,15 +77,22 @@ def test_integer_input_works(submission, rng):
     """Integers, alone or in an array, work and are not truncated."""
     ints = rng.integers(-50, 50, size=6)
     got = submission.numeric_gradient_square(ints, h=1e-4)
-    checks.close(got, 2.0 * ints, submission.last_text, rtol=0, atol=roundoff(ints, 1e-4),
-                 why="With an integer array, x + h must become a float array: convert with "
-                 "np.asarray(x, dtype=float) before stepping, or steps of 1e-4 are lost.")
-    checks.true(not submission.last.mutated,
-                f"{submission.last_text} changed the integer array it was given.")
+    checks.close(
+        got,
+        2.0 * ints,
+        submission.last_text,
+        rtol=0,
+        atol=roundoff(ints, 1e-4),
+        why="With an integer array, x + h must become a float array: convert with "
+        "np.asarray(x, dtype=float) before stepping, or steps of 1e-4 are lost.",
+    )
+    checks.true(
+        not submission.last.mutated,
+        f"{submission.last_text} changed the integer array it was given.",
+    )
     number = int(rng.integers(1, 20))
     got = submission.numeric_gradient_square(number)
-    checks.close(got, 2.0 * number, submission.last_text, rtol=0,
-                 atol=roundoff(number, 1e-5))
+    checks.close(got, 2.0 * number, submission.last_text, rtol=0, atol=roundoff(number, 1e-5))
 
 
 @pytest.mark.points(1)
@@ -74,6 +100,11 @@ def test_step_size_is_used(submission, rng):
     """The step h given is the one used: a huge h still gives 2x for x**2."""
     x = float(rng.uniform(1, 3))
     got = submission.numeric_gradient_square(x, h=0.5)
-    checks.close(got, 2 * x, submission.last_text, rtol=1e-12,
-                 why="With h = 0.5 only the central difference is still exact for x**2; a "
-                 "forward difference would be off by h = 0.5.")
+    checks.close(
+        got,
+        2 * x,
+        submission.last_text,
+        rtol=1e-12,
+        why="With h = 0.5 only the central difference is still exact for x**2; a "
+        "forward difference would be off by h = 0.5.",
+    )

@@ -1,0 +1,185 @@
+"""The worker process under real limits: every way it can fail is reported, and the next
+call gets a fresh worker."""
+
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from grader.limits import Limits
+from grader.sandbox import LearnerError, Sandbox, WorkerFailure
+
+FAST = Limits(seconds_per_call=1.5, memory_mb=1024, cpu_seconds=20)
+
+
+def learner_file(tmp_path, body: str):
+    path = tmp_path / "submission.py"
+    path.write_text(textwrap.dedent(body))
+    return path
+
+
+def test_calls_return_values_and_report_output_and_mutation(tmp_path):
+    path = learner_file(
+        tmp_path,
+        """
+        import numpy as np
+        def double(x):
+            print("doubling", x.shape)
+            x *= 2
+            return x
+    """,
+    )
+    with Sandbox(path, FAST) as box:
+        result = box.call("double", (np.ones(3),))
+    assert np.array_equal(result.value, [2, 2, 2])
+    assert result.mutated == ["0"]
+    assert result.output["text"] == "doubling (3,)\n"
+
+
+def test_printed_output_is_capped(tmp_path):
+    path = learner_file(
+        tmp_path,
+        """
+        def chatty():
+            for _ in range(200_000):
+                print("spam spam spam spam")
+            return 1
+    """,
+    )
+    with Sandbox(path, FAST) as box:
+        result = box.call("chatty")
+    assert result.value == 1
+    assert len(result.output["text"]) <= 8000 < result.output["total_chars"]
+
+
+def test_a_hang_times_out_and_the_next_call_gets_a_fresh_worker(tmp_path):
+    path = learner_file(
+        tmp_path,
+        """
+        def slow(n):
+            while n:
+                pass
+            return "done"
+    """,
+    )
+    with Sandbox(path, FAST) as box:
+        started = time.monotonic()
+        with pytest.raises(WorkerFailure) as failure:
+            box.call("slow", (1,))
+        assert failure.value.kind == "timeout"
+        assert "1.5 s" in failure.value.message
+        assert time.monotonic() - started < FAST.seconds_per_call + 1
+        assert box.call("slow", (0,)).value == "done"
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "import os; os._exit(0)",
+        "import sys; sys.stdout.flush(); import os; os.kill(os.getpid(), 9)",
+    ],
+)
+def test_a_worker_that_dies_fails_the_call_with_a_reason(tmp_path, how):
+    path = learner_file(
+        tmp_path,
+        f"""
+        def boom(die):
+            if die:
+                {how}
+            return 5
+    """,
+    )
+    with Sandbox(path, FAST) as box:
+        with pytest.raises(WorkerFailure) as failure:
+            box.call("boom", (True,))
+        assert failure.value.kind == "died"
+        assert "exit status 0" in failure.value.message or "SIGKILL" in failure.value.message
+        assert box.call("boom", (False,)).value == 5
+
+
+def test_sys_exit_inside_a_call_is_a_learner_error_not_a_pass(tmp_path):
+    path = learner_file(
+        tmp_path,
+        """
+        import sys
+        def quit_early():
+            sys.exit(0)
+    """,
+    )
+    with Sandbox(path, FAST) as box, pytest.raises(LearnerError) as error:
+        box.call("quit_early")
+    assert error.value.type_name == "SystemExit"
+
+
+def test_memory_limit_turns_a_memory_bomb_into_memory_error(tmp_path):
+    path = learner_file(
+        tmp_path,
+        """
+        import numpy as np
+        def hog():
+            return np.ones(4 * 1024**3 // 8).sum()
+    """,
+    )
+    with Sandbox(path, Limits(seconds_per_call=5, memory_mb=512)) as box:
+        with pytest.raises(LearnerError) as error:
+            box.call("hog")
+    assert error.value.is_a("MemoryError")
+
+
+def test_import_errors_are_sticky_and_described(tmp_path):
+    path = learner_file(tmp_path, "def f(:\n    pass\n")
+    with Sandbox(path, FAST) as box:
+        for _ in range(2):
+            with pytest.raises(LearnerError) as error:
+                box.call("f")
+            assert error.value.type_name == "SyntaxError"
+            assert error.value.error["line"] == 1
+
+
+def test_a_file_that_sleeps_at_import_times_out_once(tmp_path, monkeypatch):
+    monkeypatch.setattr("grader.sandbox.STARTUP_ALLOWANCE_S", 2.0)
+    path = learner_file(tmp_path, "import time\ntime.sleep(60)\n")
+    with Sandbox(path, Limits(seconds_per_call=0.5)) as box:
+        started = time.monotonic()
+        for _ in range(3):
+            with pytest.raises(WorkerFailure) as failure:
+                box.call("anything")
+        assert "importing your file" in failure.value.message
+        assert time.monotonic() - started < 4.5  # the time-out is paid once, not per call
+
+
+def test_returning_an_object_the_grader_cannot_read_is_reported(tmp_path):
+    path = learner_file(
+        tmp_path,
+        """
+        class Liar(float):
+            def __eq__(self, other):
+                return True
+        def answer():
+            return Liar(1.0)
+    """,
+    )
+    with Sandbox(path, FAST) as box, pytest.raises(LearnerError) as error:
+        box.call("answer")
+    assert "could not be sent back" in error.value.error["message"]
+
+
+def test_worker_runs_in_a_scratch_directory_that_is_removed(tmp_path):
+    path = learner_file(
+        tmp_path,
+        """
+        import os
+        def where():
+            open("conftest.py", "w").write("raise SystemExit")
+            return os.getcwd()
+    """,
+    )
+    box = Sandbox(path, FAST)
+    scratch = box.call("where").value
+    assert scratch != str(tmp_path)
+    box.close()
+    assert not (tmp_path / "conftest.py").exists()
+    import os
+
+    assert not os.path.exists(scratch)
