@@ -53,6 +53,12 @@ class ExerciseResult:
         return bool(self.checks) and all(c.passed for c in self.checks) and not self.error
 
 
+def answer_folders(root: Path) -> tuple[Path, ...]:
+    """What a submission must never read: reference solutions, hidden suites, the project's
+    tests and the progress store (which keeps copies of earlier attempts)."""
+    return tuple(root / name for name in ("solutions", "grader/suites", "tests", ".course"))
+
+
 def new_seed() -> int:
     return random.SystemRandom().randrange(1, 2**31)
 
@@ -62,7 +68,8 @@ def grade(jobs: list[tuple[Exercise, Path]], seed: int | None = None) -> list[Ex
     seed = new_seed() if seed is None else seed
     started = time.perf_counter()
     sandboxes = [
-        Sandbox(path, ex.limits, ex.constants, (ex.path(ex.stub).parent,)) for ex, path in jobs
+        Sandbox(path, ex.limits, ex.constants, (ex.path(ex.stub).parent,), answer_folders(ex.root))
+        for ex, path in jobs
     ]
     for box in sandboxes:
         if box.path.suffix == ".py":  # data submissions (a quiz's answers) need no worker

@@ -75,9 +75,14 @@ class Sandbox:
         limits: Limits,
         constants: tuple[str, ...] = (),
         support_dirs: tuple[Path, ...] = (),
+        hide: tuple[Path, ...] = (),
     ):
         self.path = Path(path).resolve()
         self.support_dirs = [str(Path(d).resolve()) for d in support_dirs]
+        # Folders the learner's code must not read (answers); never the one it lives in.
+        self.hide = [
+            str(Path(d).resolve()) for d in hide if not self.path.is_relative_to(Path(d).resolve())
+        ]
         self.limits = limits
         self.constants = constants
         self.process: subprocess.Popen | None = None
@@ -109,6 +114,8 @@ class Sandbox:
                 "limits": self.limits.for_worker(),
                 "constants": list(self.constants),
                 "support_dirs": self.support_dirs,
+                "scratch": self.scratch,
+                "hide": self.hide,
             }
         )
         self.load_reply = None

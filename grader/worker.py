@@ -136,6 +136,7 @@ class Worker:
         self.output = CappedOutput()
         self.module = None
         self.learner_files: set[str] = set()
+        self.isolation = "full"
 
     def send(self, message: dict) -> None:
         from grader import wire
@@ -149,6 +150,18 @@ class Worker:
             )
 
     def load(self, request: dict) -> dict:
+        isolation = self.isolation
+        if request.get("scratch"):
+            from grader import isolation as fences
+
+            try:
+                fences.fence(
+                    request["scratch"],
+                    request.get("hide", []),
+                    request.get("limits", {}).get("file_bytes", 16 << 20),
+                )
+            except OSError as exc:
+                isolation = f"no file system fence ({exc})"
         _apply_limits(request.get("limits", {}))
         path = Path(request["path"]).resolve()
         self.learner_files = {str(path)}
@@ -166,7 +179,7 @@ class Worker:
         for name in request.get("constants", []):
             if hasattr(module, name):
                 values[name] = self.encode(getattr(module, name), f"the constant {name}")
-        return {"names": names, "constants": values}
+        return {"names": names, "constants": values, "isolation": isolation}
 
     def encode(self, value, what: str):
         from grader import wire
@@ -245,6 +258,11 @@ class _Unsendable(Exception):
 
 
 def main() -> None:
+    from grader import isolation
+
+    # First of all, before anything of the learner's exists: a PID namespace, so that no
+    # process the learner starts can outlive this worker.
+    in_pid_namespace = isolation.enter_pid_namespace()
     # Keep private copies of the channel, then point 0/1/2 away from it.
     channel_in = os.fdopen(os.dup(0), "rb", buffering=0)
     channel_out = os.fdopen(os.dup(1), "wb", buffering=0)
@@ -252,6 +270,8 @@ def main() -> None:
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     worker = Worker(channel_in, channel_out)
+    if not in_pid_namespace:
+        worker.isolation = "no PID namespace"
     sys.stdout = sys.stderr = worker.output
     sys.stdin = io.StringIO("")
     import numpy  # noqa: F401 - imported before limits apply, and warm for the learner
