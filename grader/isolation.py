@@ -30,6 +30,7 @@ CLONE_NEWPID = 0x20000000
 MS_RDONLY = 0x1
 MS_NOSUID = 0x2
 MS_NODEV = 0x4
+MS_NOEXEC = 0x8
 MS_REMOUNT = 0x20
 MS_BIND = 0x1000
 MS_REC = 0x4000
@@ -160,8 +161,21 @@ def fence(scratch: str, hide: list[str], scratch_bytes: int) -> None:
     for folder in hide:
         if os.path.isdir(folder):
             _mount("tmpfs", folder, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k")
+    try:  # a /proc of our own PID namespace: the grader's processes are not even listed
+        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    except OSError:
+        pass
     # A user namespace of our own on top locks every mount above against umount/remount.
     _unshare(CLONE_NEWUSER | CLONE_NEWNS, "lock mounts")
     _set_read_only("/proc", True)
     _check(_lib().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no new privileges")
     os.chdir(scratch)
+
+
+def shield_grader() -> None:
+    """Keep same-user processes (the learner's code among them) from reading the grader's
+    memory through /proc or ptrace, where expected values are computed."""
+    try:
+        _lib().prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+    except (AttributeError, OSError):
+        pass

@@ -10,7 +10,8 @@ from typing import Any
 class Limits:
     """Resource limits for one worker; every field can be set per exercise in the manifest."""
 
-    seconds_per_call: float = 10.0
+    seconds_per_call: float = 5.0
+    seconds_total: float = 15.0  # all calls of one exercise together, so a hang costs little
     memory_mb: int = 1024
     cpu_seconds: int = 120
     file_mb: int = 16

@@ -148,6 +148,10 @@ def learner_message(error: BaseException, exercise: Exercise) -> str:
             return f"{call} ran out of memory{line} (the limit is {exercise.limits.memory_mb} MiB)."
         if kind == "RecursionError":
             return f"{call} recursed too deeply{line}: check the recursion's base case."
+        if kind in ("OSError", "PermissionError") and any(
+            phrase in info.get("message", "") for phrase in _FILE_TROUBLE
+        ):
+            return f"{call}{line}: {_file_trouble(info['message'], exercise)}"
         if kind in ("SystemExit", "KeyboardInterrupt"):
             return f"{call} tried to stop the program ({kind}){line}. Return a value instead."
         return f"{call} raised {kind}: {info.get('message', '')}{line}."
@@ -155,6 +159,21 @@ def learner_message(error: BaseException, exercise: Exercise) -> str:
     return (
         f"The grader hit an internal problem in this check ({detail}). This is not your "
         "fault; please report it to the course maintainers."
+    )
+
+
+_FILE_TROUBLE = ("File too large", "No space left", "Read-only file system")
+
+
+def _file_trouble(message: str, exercise: Exercise) -> str:
+    if "Read-only" in message:
+        return (
+            "your code tried to write a file outside its scratch folder. The grader runs "
+            "your code with a read-only file system; write only to the current folder."
+        )
+    return (
+        f"your code wrote more than the file-size limit of {exercise.limits.file_mb} MiB. "
+        "Solutions to these exercises need no large files."
     )
 
 

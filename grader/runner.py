@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import isolation
 from grader.catalog import Exercise
 from grader.sandbox import LearnerError, Sandbox, WorkerFailure
 
@@ -56,7 +57,9 @@ class ExerciseResult:
 def answer_folders(root: Path) -> tuple[Path, ...]:
     """What a submission must never read: reference solutions, hidden suites, the project's
     tests and the progress store (which keeps copies of earlier attempts)."""
-    return tuple(root / name for name in ("solutions", "grader/suites", "tests", ".course"))
+    roots = {root.resolve(), Path(__file__).resolve().parent.parent}  # course and package
+    names = ("solutions", "grader/suites", "tests", ".course")
+    return tuple(r / name for r in sorted(roots) for name in names)
 
 
 def new_seed() -> int:
@@ -67,6 +70,7 @@ def grade(jobs: list[tuple[Exercise, Path]], seed: int | None = None) -> list[Ex
     """Grade each ``(exercise, submission file)`` pair; one pytest session for them all."""
     seed = new_seed() if seed is None else seed
     started = time.perf_counter()
+    isolation.shield_grader()
     sandboxes = [
         Sandbox(path, ex.limits, ex.constants, (ex.path(ex.stub).parent,), answer_folders(ex.root))
         for ex, path in jobs

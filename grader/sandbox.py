@@ -24,7 +24,7 @@ from typing import Any
 from grader import wire
 from grader.limits import Limits
 
-STARTUP_ALLOWANCE_S = 15.0  # Python + NumPy start-up on a loaded machine, on top of limits
+STARTUP_ALLOWANCE_S = 5.0  # Python + NumPy start-up on a loaded machine, on top of limits
 
 
 class WorkerFailure(Exception):
@@ -90,6 +90,7 @@ class Sandbox:
         self.load_reply: dict | None = None
         self.sticky_failure: Exception | None = None  # import failures repeat: remember them
         self.import_output: dict = {}
+        self.spent = 0.0  # seconds spent waiting for the learner's code, against the budget
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -207,6 +208,23 @@ class Sandbox:
             pass  # the worker is gone; _receive reports how it ended
 
     def _receive(self, seconds: float, doing: str) -> dict:
+        left = self.limits.seconds_total - self.spent
+        if left <= 0:
+            raise WorkerFailure("budget", self._budget_message(doing))
+        started = time.monotonic()
+        try:
+            return self._receive_within(min(seconds, left), doing, budget=seconds > left)
+        finally:
+            self.spent += time.monotonic() - started
+
+    def _budget_message(self, doing: str) -> str:
+        return (
+            f"Not run ({doing}): your code has used up this exercise's time budget of "
+            f"{self.limits.seconds_total:g} s in earlier checks. Fix the check that timed out "
+            "first."
+        )
+
+    def _receive_within(self, seconds: float, doing: str, budget: bool) -> dict:
         fd = self.process.stdout.fileno()
         deadline = time.monotonic() + seconds
         buffer = bytearray()
@@ -215,6 +233,8 @@ class Sandbox:
             remaining = deadline - time.monotonic()
             ready = select.select([fd], [], [], max(remaining, 0))[0] if remaining > 0 else []
             if not ready:
+                if budget:
+                    raise WorkerFailure("budget", self._budget_message(doing))
                 raise WorkerFailure(
                     "timeout",
                     f"Timed out while {doing}: no answer within {seconds:g} s. Look for a loop "
@@ -245,10 +265,16 @@ class Sandbox:
             code = self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return f"The worker stopped answering while {doing}."
-        if code >= 0:
+        if code == 0:
             return (
-                f"The Python process running your code ended (exit status {code}) while "
-                f"{doing}. Remove any call to sys.exit(), os._exit() or exit() from your file."
+                f"The Python process running your code ended (exit status 0) while {doing}. "
+                "Remove any call to sys.exit(), os._exit() or exit() from your file."
+            )
+        if code > 0:
+            return (
+                f"The Python process running your code ended unexpectedly (exit status {code}) "
+                f"while {doing}. This happens when code replaces Python's own functions "
+                "(builtins, NumPy) or calls os._exit(); write plain functions instead."
             )
         sig = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
         hint = {

@@ -11,10 +11,9 @@ from tests.support import ROOT
 COPIED = ("lessons", "exercises", "solutions", "grader", "pyproject.toml")
 
 
-@pytest.fixture
-def learner_repo(tmp_path) -> Path:
-    """A fresh copy of the course as a learner clones it; use with env={"COURSE_ROOT": ...}."""
-    root = tmp_path / "course"
+def copy_course(parent: Path) -> Path:
+    """Copy what a learner's clone holds into ``parent / "course"``."""
+    root = parent / "course"
     root.mkdir()
     for name in COPIED:
         source = ROOT / name
@@ -23,3 +22,9 @@ def learner_repo(tmp_path) -> Path:
         else:
             shutil.copy2(source, root / name)
     return root
+
+
+@pytest.fixture
+def learner_repo(tmp_path) -> Path:
+    """A fresh copy of the course as a learner clones it; use with env={"COURSE_ROOT": ...}."""
+    return copy_course(tmp_path)

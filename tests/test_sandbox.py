@@ -10,7 +10,7 @@ import pytest
 from grader.limits import Limits
 from grader.sandbox import LearnerError, Sandbox, WorkerFailure
 
-FAST = Limits(seconds_per_call=1.5, memory_mb=1024, cpu_seconds=20)
+FAST = Limits(seconds_per_call=1.5, seconds_total=10, memory_mb=1024, cpu_seconds=20)
 
 
 def learner_file(tmp_path, body: str):

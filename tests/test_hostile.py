@@ -1,0 +1,101 @@
+"""Broken and hostile submissions against the real grader (tests/hostile/).
+
+Each file's docstring states its expected verdict (``expect: fail`` or ``pass``) and a
+phrase the learner must be shown (``message:``). For every one: the verdict holds, no
+check is passed that was not earned, the reason is named in a learner's words, nothing of
+the grader's own traceback is shown, the run ends within the exercise's time budget plus a
+second (plus process start-up), and no process it started is left running.
+"""
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT, course
+
+HOSTILE = sorted((ROOT / "tests" / "hostile").glob("*.py"))
+LIMITS = {"seconds_per_call": 2, "seconds_total": 5}
+START_UP = 3.0  # the grader's own process start-up and pytest import, generously
+
+
+def header(path: Path) -> dict[str, str]:
+    doc = path.read_text().split('"""')[1]
+    return dict(re.findall(r"^(\w+): (.+)$", doc, flags=re.MULTILINE))
+
+
+@pytest.fixture(scope="module")
+def course_copy(tmp_path_factory):
+    """The course with tighter time limits on 1.2.39.5, set the documented way: in the
+    lesson manifest, so that hanging cases cost seconds."""
+    from tests.conftest import copy_course
+
+    root = copy_course(tmp_path_factory.mktemp("hostile"))
+    manifest = root / "lessons/1.2.39-numerical-differentiation/lesson.toml"
+    text = manifest.read_text()
+    anchor = 'id = "1.2.39.5"\n'
+    limits = ", ".join(f"{k} = {v}" for k, v in LIMITS.items())
+    manifest.write_text(text.replace(anchor, anchor + f"limits = {{ {limits} }}\n", 1))
+    return root
+
+
+def processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return [pid for pid in found if pid != os.getpid()]
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=[p.stem for p in HOSTILE])
+def test_hostile_submission_gets_a_fair_verdict(path, course_copy):
+    expected = header(path)
+    started = time.monotonic()
+    run = course(
+        "grade",
+        "1.2.39.5",
+        "--submission",
+        str(path),
+        "--json",
+        env={"COURSE_ROOT": str(course_copy)},
+    )
+    elapsed = time.monotonic() - started
+    result = run.json()
+    shown = " ".join([result.get("error") or ""] + [c["message"] for c in result["checks"]])
+
+    assert "Traceback" not in run.out + run.err
+    assert "internal problem" not in shown
+    assert elapsed < LIMITS["seconds_total"] + 1 + START_UP, f"took {elapsed:.1f} s"
+    if expected["expect"] == "pass":
+        assert run.code == 0 and result["passed"], shown
+        assert all(len(c["output"]) <= 500 for c in result["checks"])
+        assert any(c["output"] for c in result["checks"])
+    else:
+        assert run.code == 1
+        assert result["score"] == 0, f"earned points it should not have: {shown}"
+        assert not any(c["passed"] for c in result["checks"])
+        assert expected["message"] in shown, shown
+    if "orphans" in expected:
+        time.sleep(0.2)
+        assert processes_with(expected["orphans"]) == []
+
+
+def test_the_catalogue_covers_the_known_attacks():
+    names = {p.stem for p in HOSTILE}
+    for case in (
+        "syntax_error",
+        "infinite_loop",
+        "os_exit_at_import",
+        "patches_numpy",
+        "plants_conftest",
+        "reads_solution",
+        "always_equal_array",
+        "memory_bomb",
+    ):
+        assert case in names
