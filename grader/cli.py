@@ -38,6 +38,16 @@ def _warn(message: str) -> None:
     click.echo(f"Note: {message}", err=True)
 
 
+def _store(cat: catalog_mod.Catalog):
+    """The learner's progress store; a store that cannot be used is a clear usage error."""
+    from grader.store import StoreError, open_store
+
+    try:
+        return open_store(cat.root, warn=_warn)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -47,10 +57,8 @@ def main(ctx: click.Context) -> None:
 
 
 def _overview() -> None:
-    from grader.store import open_store
-
     cat = _catalog()
-    store = open_store(cat.root, warn=_warn)
+    store = _store(cat)
     best = store.best()
     store.close()
     done = [e for e in cat.exercises if best.get(e.id, (0, 0, False))[2]]
@@ -73,10 +81,8 @@ def _overview() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
 def list_command(as_json: bool) -> None:
     """Lessons and exercises, in order, with your status for each."""
-    from grader.store import open_store
-
     cat = _catalog()
-    store = open_store(cat.root, warn=_warn)
+    store = _store(cat)
     best = store.best()
     store.close()
     rows = []
@@ -182,6 +188,140 @@ def _record(cat: catalog_mod.Catalog, results, sources: dict[str, str]) -> None:
         store.close()
     except StoreError as exc:
         _warn(f"{exc} This attempt was graded but not recorded.")
+
+
+@main.command()
+@click.argument("quiz_id")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the graded result as JSON, shaped like 'course grade --json'.",
+)
+def quiz(quiz_id: str, as_json: bool) -> None:
+    """Take a lesson's quiz (1.2.39): each answer is checked at once, then recorded.
+
+    On a terminal the questions are asked one by one. Otherwise one answer is read per
+    line of standard input: true/false (or t/f), letters such as a,c, a number, or an
+    expression. Your answers are kept in the lesson's quiz_answers.toml under exercises/.
+    """
+    from grader import quiz_terminal
+    from grader.quiz import QuizError
+
+    cat = _catalog()
+    try:
+        exercise, quiz_file = quiz_terminal.find_quiz(cat, quiz_id)
+    except (LookupError, QuizError) as exc:
+        raise UsageError(str(exc)) from None
+    sys.exit(quiz_terminal.take(exercise, quiz_file, cat, as_json=as_json, warn=_warn))
+
+
+def _one_exercise(cat: catalog_mod.Catalog, exercise_id: str) -> catalog_mod.Exercise:
+    exercises = _resolve(cat, exercise_id)
+    if len(exercises) != 1 or exercises[0].id != exercise_id.strip():
+        raise UsageError(f"Give one exercise id, such as {exercises[0].id}, not a lesson id.")
+    return exercises[0]
+
+
+@main.command()
+@click.argument("exercise_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def reset(exercise_id: str, yes: bool) -> None:
+    """Put the original stub back (your current file is kept; 'course restore' undoes it)."""
+    from grader import workspace
+
+    cat = _catalog()
+    ex = _one_exercise(cat, exercise_id)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("'course reset' replaces your file; add --yes to confirm it here.")
+        click.confirm(
+            f"Replace {ex.stub} with the original stub? Your current file is kept.", abort=True
+        )
+    store = _store(cat)
+    try:
+        kept = workspace.reset(store, ex)
+    except workspace.WorkspaceError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    if kept is None:
+        click.echo(f"{ex.stub} is already the original stub; nothing changed.")
+    else:
+        click.echo(
+            f"{ex.stub} is the original stub again. Your previous file is kept as "
+            f"copy {kept}; 'course restore {ex.id}' brings it back."
+        )
+
+
+@main.command()
+@click.argument("exercise_id")
+@click.option("--attempt", type=int, help="Bring back the file of this graded attempt.")
+def restore(exercise_id: str, attempt: int | None) -> None:
+    """Bring back your newest kept copy, or a graded attempt (see 'course history')."""
+    from grader import workspace
+
+    cat = _catalog()
+    ex = _one_exercise(cat, exercise_id)
+    store = _store(cat)
+    try:
+        what = workspace.restore(store, ex, attempt)
+    except workspace.WorkspaceError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(f"{ex.stub} now holds {what}. The file it replaced is kept too.")
+
+
+@main.command()
+@click.argument("exercise_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def history(exercise_id: str, as_json: bool) -> None:
+    """Your graded attempts and kept copies of an exercise's file."""
+    import datetime
+
+    cat = _catalog()
+    ex = _one_exercise(cat, exercise_id)
+    store = _store(cat)
+    attempts, kept = store.attempts(ex.id), store.kept(ex.id)
+    store.close()
+
+    def when(stamp: float) -> str:
+        return datetime.datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S")
+
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "exercise": ex.id,
+                    "attempts": [
+                        {
+                            "attempt": a.id,
+                            "graded_at": when(a.graded_at),
+                            "score": a.score,
+                            "max_score": a.max_score,
+                            "passed": a.passed,
+                        }
+                        for a in attempts
+                    ],
+                    "kept": [
+                        {"copy": k.id, "kept_at": when(k.kept_at), "reason": k.reason} for k in kept
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    click.echo(f"{ex.short}")
+    if not attempts and not kept:
+        click.echo(f"  Nothing yet: grade it with 'course grade {ex.id}'.")
+    for a in attempts:
+        mark = "passed" if a.passed else ""
+        click.echo(f"  attempt {a.id:<5} {when(a.graded_at)}  {a.score:g}/{a.max_score:g} {mark}")
+    for k in kept:
+        click.echo(f"  copy    {k.id:<5} {when(k.kept_at)}  kept {k.reason}")
+    if attempts:
+        click.echo(f"Bring one back: course restore {ex.id} --attempt N")
 
 
 if __name__ == "__main__":

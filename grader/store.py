@@ -34,11 +34,32 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX attempts_by_exercise ON attempts (exercise, id);
     """,
+    """
+    CREATE TABLE kept_files (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        exercise TEXT NOT NULL,
+        path TEXT NOT NULL,
+        kept_at REAL NOT NULL,
+        reason TEXT NOT NULL,
+        source TEXT NOT NULL
+    );
+    CREATE INDEX kept_by_exercise ON kept_files (exercise, id);
+    """,
 ]
 
 
 class StoreError(Exception):
     """The progress database cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    id: int
+    exercise: str
+    path: str
+    kept_at: float
+    reason: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -129,6 +150,30 @@ class Store:
             else self.db.execute(query + " ORDER BY id")
         )
         return [Attempt(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7]) for r in rows]
+
+    def attempt(self, attempt_id: int) -> Attempt | None:
+        for attempt in self.attempts():
+            if attempt.id == attempt_id:
+                return attempt
+        return None
+
+    def keep(self, exercise: str, path: str, source: str, reason: str) -> int:
+        """Keep a copy of a learner's file before a command overwrites it."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO kept_files (exercise, path, kept_at, reason, source) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (exercise, path, time.time(), reason, source),
+            )
+            return int(cursor.lastrowid)
+
+    def kept(self, exercise: str) -> list[KeptFile]:
+        rows = self.db.execute(
+            "SELECT id, exercise, path, kept_at, reason, source FROM kept_files "
+            "WHERE exercise = ? ORDER BY id",
+            (exercise,),
+        )
+        return [KeptFile(*row) for row in rows]
 
     def best(self) -> dict[str, tuple[float, int, bool]]:
         """Per exercise: best score, number of attempts, whether any attempt passed."""
