@@ -66,13 +66,27 @@ def new_seed() -> int:
     return random.SystemRandom().randrange(1, 2**31)
 
 
-def grade(jobs: list[tuple[Exercise, Path]], seed: int | None = None) -> list[ExerciseResult]:
-    """Grade each ``(exercise, submission file)`` pair; one pytest session for them all."""
+def grade(
+    jobs: list[tuple[Exercise, Path]],
+    seed: int | None = None,
+    hidden: tuple[Path, ...] = (),
+) -> list[ExerciseResult]:
+    """Grade each ``(exercise, submission file)`` pair; one pytest session for them all.
+
+    ``hidden`` adds folders the submissions must not read (an instructor hides the other
+    learners' submissions); the answer folders are always hidden.
+    """
     seed = new_seed() if seed is None else seed
     started = time.perf_counter()
     isolation.shield_grader()
     sandboxes = [
-        Sandbox(path, ex.limits, ex.constants, (ex.path(ex.stub).parent,), answer_folders(ex.root))
+        Sandbox(
+            path,
+            ex.limits,
+            ex.constants,
+            (ex.path(ex.stub).parent,),
+            answer_folders(ex.root) + tuple(hidden),
+        )
         for ex, path in jobs
     ]
     for box in sandboxes:
