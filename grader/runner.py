@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grader import isolation
 from grader.catalog import Exercise
-from grader.sandbox import LearnerError, Sandbox, WorkerFailure
+from grader.sandbox import LearnerError, Sandbox, WorkerFailure, WorkerProcess, hidden_for
 
 SCHEMA_VERSION = 1
 
@@ -79,16 +79,14 @@ def grade(
     seed = new_seed() if seed is None else seed
     started = time.perf_counter()
     isolation.shield_grader()
-    sandboxes = [
-        Sandbox(
-            path,
-            ex.limits,
-            ex.constants,
-            (ex.path(ex.stub).parent,),
-            answer_folders(ex.root) + tuple(hidden),
-        )
-        for ex, path in jobs
-    ]
+    sandboxes, workers = [], {}
+    for ex, path in jobs:
+        hide = hidden_for(path, answer_folders(ex.root) + tuple(hidden))
+        # Files with the same limits and the same hidden folders share one worker, so a
+        # whole lesson starts Python and NumPy once.
+        worker = workers.setdefault((ex.limits, tuple(hide)), WorkerProcess(ex.limits, hide))
+        support = (ex.path(ex.stub).parent,)
+        sandboxes.append(Sandbox(path, ex.limits, ex.constants, support, worker=worker))
     for box in sandboxes:
         if box.path.suffix == ".py":  # data submissions (a quiz's answers) need no worker
             box.start()  # the workers import NumPy while pytest loads below
@@ -123,8 +121,8 @@ def grade(
             for target in targets:
                 target.suite_error = f"pytest ended with {status!r}"
     finally:
-        for box in sandboxes:
-            box.close()
+        for worker in workers.values():
+            worker.close()
     elapsed = time.perf_counter() - started
     return [_score(t, seed, elapsed / len(targets)) for t in targets]
 

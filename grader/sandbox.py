@@ -1,14 +1,16 @@
-"""The grader's handle on a worker process that runs a learner's file.
+"""The grader's handle on the worker processes that run learners' files.
 
-A :class:`Sandbox` starts ``python -I -m grader.worker`` in a fresh session and a scratch
-working directory, asks it to import the learner's file under resource limits, and then
-forwards calls. Every call has a wall-clock deadline. A worker that hangs, dies, exits or
-sends something undecodable raises :class:`WorkerFailure` with a message in a learner's
-words; the next call starts a fresh worker.
+A :class:`WorkerProcess` is ``python -I -m grader.worker`` in a fresh session and a scratch
+working directory, fenced and limited before any learner code runs (:mod:`grader.isolation`).
+A :class:`Sandbox` is one learner file imported into such a worker; it forwards calls, each
+with a wall-clock deadline and all within the exercise's time budget. A worker that hangs,
+dies, exits or sends something undecodable raises :class:`WorkerFailure` with a message in
+a learner's words; the next call starts a fresh worker.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import shutil
@@ -24,7 +26,7 @@ from typing import Any
 from grader import wire
 from grader.limits import Limits
 
-STARTUP_ALLOWANCE_S = 5.0  # Python + NumPy start-up on a loaded machine, on top of limits
+STARTUP_ALLOWANCE_S = 30.0  # Python + NumPy start-up on a loaded machine; no learner code yet
 
 
 class WorkerFailure(Exception):
@@ -66,37 +68,25 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-class Sandbox:
-    """One learner file, served by at most one live worker at a time."""
+class WorkerProcess:
+    """One worker process, fenced and limited once, that may serve several learner files.
 
-    def __init__(
-        self,
-        path: Path,
-        limits: Limits,
-        constants: tuple[str, ...] = (),
-        support_dirs: tuple[Path, ...] = (),
-        hide: tuple[Path, ...] = (),
-    ):
-        self.path = Path(path).resolve()
-        self.support_dirs = [str(Path(d).resolve()) for d in support_dirs]
-        # Folders the learner's code must not read (answers); never the one it lives in.
-        self.hide = [
-            str(Path(d).resolve()) for d in hide if not self.path.is_relative_to(Path(d).resolve())
-        ]
-        self.limits = limits
-        self.constants = constants
+    A lesson's exercises share one worker, so that grading a whole lesson starts Python and
+    NumPy once. When the process fails, every file it held is loaded again, lazily, into a
+    fresh one.
+    """
+
+    def __init__(self, limits: Limits, hide: list[str]):
+        self.limits, self.hide = limits, hide
         self.process: subprocess.Popen | None = None
         self.scratch: str | None = None
-        self.load_reply: dict | None = None
-        self.sticky_failure: Exception | None = None  # import failures repeat: remember them
-        self.import_output: dict = {}
-        self.spent = 0.0  # seconds spent waiting for the learner's code, against the budget
-
-    # --- lifecycle ------------------------------------------------------------------------
+        self.setup_reply: dict | None = None
+        self.generation = 0  # bumped on every start, so files know to load again
+        self.last_wait = 0.0  # how long the last request waited for the learner's code
 
     def start(self) -> None:
-        """Spawn the worker and send the load request without waiting for the answer."""
-        if self.process is not None or self.sticky_failure is not None:
+        """Spawn the worker and send its setup without waiting for the answer."""
+        if self.process is not None:
             return
         self.scratch = tempfile.mkdtemp(prefix="course-worker-")
         self.process = subprocess.Popen(
@@ -108,18 +98,16 @@ class Sandbox:
             env=_worker_env(),
             start_new_session=True,  # its own process group, killed as a whole
         )
+        self.generation += 1
+        self.setup_reply = None
         self._send(
             {
-                "op": "load",
-                "path": str(self.path),
+                "op": "setup",
                 "limits": self.limits.for_worker(),
-                "constants": list(self.constants),
-                "support_dirs": self.support_dirs,
                 "scratch": self.scratch,
                 "hide": self.hide,
             }
         )
-        self.load_reply = None
 
     def close(self) -> None:
         process, self.process = self.process, None
@@ -138,68 +126,27 @@ class Sandbox:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
 
-    def __enter__(self) -> Sandbox:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    # --- requests -------------------------------------------------------------------------
-
-    def loaded(self) -> dict:
-        """The worker's answer to loading the file: names defined and constants."""
-        if self.sticky_failure is not None:
-            raise self.sticky_failure
+    def request(self, message: dict, seconds: float, doing: str) -> dict:
+        """Send one request and wait up to ``seconds`` for its reply. On any failure the
+        process is closed and :class:`WorkerFailure` raised."""
         self.start()
-        if self.load_reply is None:
-            deadline = STARTUP_ALLOWANCE_S + self.limits.seconds_per_call
-            try:
-                reply = self._receive(deadline, doing="importing your file")
-            except WorkerFailure as failure:
-                self.sticky_failure = failure
-                self.close()
-                raise
-            self.import_output = reply.get("output", {})
-            if not reply.get("ok"):
-                self.sticky_failure = LearnerError(reply.get("error", {}), reply.get("output"))
-                self.close()
-                raise self.sticky_failure
-            self.load_reply = reply
-        return self.load_reply
-
-    def call(self, name: str, args: tuple = (), kwargs: dict | None = None) -> CallResult:
-        """Call ``name(*args, **kwargs)`` in the worker and decode what comes back."""
-        self.loaded()
+        self.last_wait = 0.0
         try:
-            self._send(
-                {
-                    "op": "call",
-                    "name": name,
-                    "args": [wire.encode_value(a) for a in args],
-                    "kwargs": wire.encode_value(dict(kwargs or {})),
-                }
-            )
-            reply = self._receive(self.limits.seconds_per_call, doing=f"running {name}")
+            if self.setup_reply is None:
+                self.setup_reply = self._receive(STARTUP_ALLOWANCE_S, "starting Python")
+            started = time.monotonic()
+            try:
+                self._send(message)
+                return self._receive(seconds, doing)
+            finally:
+                self.last_wait = time.monotonic() - started
         except WorkerFailure:
             self.close()
             raise
-        output = reply.get("output", {})
-        if not reply.get("ok"):
-            raise LearnerError(reply.get("error", {}), output)
-        try:
-            value = decode_from_worker(reply.get("value"))
-        except (wire.WireError, ValueError, TypeError, KeyError) as exc:
-            self.close()
-            raise WorkerFailure(
-                "undecodable", f"{name} returned a value the grader could not read ({exc})."
-            ) from None
-        return CallResult(
-            value,
-            output,
-            reply.get("mutated", []),
-            reply.get("fn_calls", []),
-            reply.get("seconds", 0.0),
-        )
+
+    @property
+    def isolation(self) -> str:
+        return (self.setup_reply or {}).get("isolation", "unknown")
 
     def _send(self, message: dict) -> None:
         try:
@@ -208,23 +155,6 @@ class Sandbox:
             pass  # the worker is gone; _receive reports how it ended
 
     def _receive(self, seconds: float, doing: str) -> dict:
-        left = self.limits.seconds_total - self.spent
-        if left <= 0:
-            raise WorkerFailure("budget", self._budget_message(doing))
-        started = time.monotonic()
-        try:
-            return self._receive_within(min(seconds, left), doing, budget=seconds > left)
-        finally:
-            self.spent += time.monotonic() - started
-
-    def _budget_message(self, doing: str) -> str:
-        return (
-            f"Not run ({doing}): your code has used up this exercise's time budget of "
-            f"{self.limits.seconds_total:g} s in earlier checks. Fix the check that timed out "
-            "first."
-        )
-
-    def _receive_within(self, seconds: float, doing: str, budget: bool) -> dict:
         fd = self.process.stdout.fileno()
         deadline = time.monotonic() + seconds
         buffer = bytearray()
@@ -233,8 +163,6 @@ class Sandbox:
             remaining = deadline - time.monotonic()
             ready = select.select([fd], [], [], max(remaining, 0))[0] if remaining > 0 else []
             if not ready:
-                if budget:
-                    raise WorkerFailure("budget", self._budget_message(doing))
                 raise WorkerFailure(
                     "timeout",
                     f"Timed out while {doing}: no answer within {seconds:g} s. Look for a loop "
@@ -249,8 +177,6 @@ class Sandbox:
                 if needed > wire.MAX_MESSAGE_BYTES:
                     raise WorkerFailure("undecodable", "Your code sent back too much data.")
         try:
-            import json
-
             message = json.loads(bytes(buffer[4:needed]))
             if not isinstance(message, dict):
                 raise ValueError("not an object")
@@ -283,6 +209,134 @@ class Sandbox:
             "SIGSEGV": "it crashed, often from unbounded recursion",
         }.get(sig, "it was stopped by a signal")
         return f"The Python process running your code ended with {sig} while {doing}: {hint}."
+
+
+def hidden_for(path: Path, hide: tuple[Path, ...]) -> list[str]:
+    """Folders the learner's code must not read (answers); never the one it lives in."""
+    path = Path(path).resolve()
+    return sorted(
+        {str(Path(d).resolve()) for d in hide if not path.is_relative_to(Path(d).resolve())}
+    )
+
+
+class Sandbox:
+    """One learner file, served by a worker process of its own or one shared with others."""
+
+    def __init__(
+        self,
+        path: Path,
+        limits: Limits,
+        constants: tuple[str, ...] = (),
+        support_dirs: tuple[Path, ...] = (),
+        hide: tuple[Path, ...] = (),
+        worker: WorkerProcess | None = None,
+    ):
+        self.path = Path(path).resolve()
+        self.support_dirs = [str(Path(d).resolve()) for d in support_dirs]
+        self.limits = limits
+        self.constants = constants
+        self.worker = worker or WorkerProcess(limits, hidden_for(self.path, hide))
+        self.owns_worker = worker is None
+        self.key = f"submission_{id(self):x}"
+        self.loaded_in = 0  # the worker generation this file was imported into
+        self.load_reply: dict | None = None
+        self.sticky_failure: Exception | None = None  # import failures repeat: remember them
+        self.import_output: dict = {}
+        self.spent = 0.0  # seconds spent waiting for the learner's code, against the budget
+
+    def start(self) -> None:
+        """Start the worker early, so that its start-up overlaps the grader's."""
+        self.worker.start()
+
+    def close(self) -> None:
+        if self.owns_worker:
+            self.worker.close()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def isolation(self) -> str:
+        return self.worker.isolation
+
+    def loaded(self) -> dict:
+        """The worker's answer to importing the file: names defined and constants."""
+        if self.sticky_failure is not None:
+            raise self.sticky_failure
+        self.worker.start()  # a no-op while it runs; a fresh worker has a new generation
+        if self.load_reply is None or self.loaded_in != self.worker.generation:
+            message = {
+                "op": "load",
+                "key": self.key,
+                "path": str(self.path),
+                "constants": list(self.constants),
+                "support_dirs": self.support_dirs,
+            }
+            try:
+                reply = self._request(message, self.limits.seconds_per_call, "importing your file")
+            except WorkerFailure as failure:
+                self.sticky_failure = failure
+                raise
+            self.import_output = reply.get("output", {})
+            if not reply.get("ok"):
+                self.sticky_failure = LearnerError(reply.get("error", {}), reply.get("output"))
+                raise self.sticky_failure
+            self.load_reply, self.loaded_in = reply, self.worker.generation
+        return self.load_reply
+
+    def call(self, name: str, args: tuple = (), kwargs: dict | None = None) -> CallResult:
+        """Call ``name(*args, **kwargs)`` in the worker and decode what comes back."""
+        self.loaded()
+        message = {
+            "op": "call",
+            "key": self.key,
+            "name": name,
+            "args": [wire.encode_value(a) for a in args],
+            "kwargs": wire.encode_value(dict(kwargs or {})),
+        }
+        reply = self._request(message, self.limits.seconds_per_call, f"running {name}")
+        output = reply.get("output", {})
+        if not reply.get("ok"):
+            raise LearnerError(reply.get("error", {}), output)
+        try:
+            value = decode_from_worker(reply.get("value"))
+        except (wire.WireError, ValueError, TypeError, KeyError) as exc:
+            self.worker.close()
+            raise WorkerFailure(
+                "undecodable", f"{name} returned a value the grader could not read ({exc})."
+            ) from None
+        return CallResult(
+            value,
+            output,
+            reply.get("mutated", []),
+            reply.get("fn_calls", []),
+            reply.get("seconds", 0.0),
+        )
+
+    def _request(self, message: dict, seconds: float, doing: str) -> dict:
+        """A request within this file's time budget: the budget is what is left of
+        ``seconds_total`` after the time its earlier calls took."""
+        left = self.limits.seconds_total - self.spent
+        if left <= 0:
+            raise WorkerFailure("budget", self._budget_message(doing))
+        try:
+            return self.worker.request(message, min(seconds, left), doing)
+        except WorkerFailure as failure:
+            if failure.kind == "timeout" and seconds > left:
+                raise WorkerFailure("budget", self._budget_message(doing)) from None
+            raise
+        finally:
+            self.spent += self.worker.last_wait
+
+    def _budget_message(self, doing: str) -> str:
+        return (
+            f"Not run ({doing}): your code has used up this exercise's time budget of "
+            f"{self.limits.seconds_total:g} s in earlier checks. Fix the check that timed out "
+            "first."
+        )
 
 
 def decode_from_worker(data: Any) -> Any:

@@ -6,8 +6,11 @@ descriptors 0, 1 and 2 away so that nothing the learner prints can disturb the c
 Python-level output is captured per call and capped; it is shown in the report.
 
 Protocol (one JSON message each way, see :mod:`grader.wire`):
-  -> {"op": "load", "path", "limits"}       <- {"ok": true, "names": [...], "output"}
-  -> {"op": "call", "name", "args", "kwargs"}  <- {"ok": true, "value", "mutated", ...}
+  -> {"op": "setup", "scratch", "hide", "limits"}  <- {"ok": true, "isolation"}
+  -> {"op": "load", "key", "path", "constants"}   <- {"ok": true, "names": [...], "output"}
+  -> {"op": "call", "key", "name", "args", "kwargs"} <- {"ok": true, "value", "mutated", ...}
+One worker may hold several learner files (one per exercise of a lesson), each under its
+own module name ``key``.
 Errors come back as ``{"ok": false, "error": {...}}`` in the learner's terms.
 """
 
@@ -134,7 +137,7 @@ class Worker:
     def __init__(self, channel_in, channel_out) -> None:
         self.channel_in, self.channel_out = channel_in, channel_out
         self.output = CappedOutput()
-        self.module = None
+        self.modules: dict[str, object] = {}
         self.learner_files: set[str] = set()
         self.isolation = "full"
 
@@ -149,7 +152,8 @@ class Worker:
                 {"ok": False, "error": {"type": "WireError", "mro": [], "message": str(exc)}},
             )
 
-    def load(self, request: dict) -> dict:
+    def setup(self, request: dict) -> dict:
+        """Fence the process and apply the limits, once, before any learner code runs."""
         isolation = self.isolation
         if request.get("scratch"):
             from grader import isolation as fences
@@ -163,23 +167,29 @@ class Worker:
             except OSError as exc:
                 isolation = f"no file system fence ({exc})"
         _apply_limits(request.get("limits", {}))
+        return {"isolation": isolation}
+
+    def load(self, request: dict) -> dict:
+        """Import one learner file under the module name ``key``."""
         path = Path(request["path"]).resolve()
-        self.learner_files = {str(path)}
+        self.learner_files.add(str(path))
         # The exercise's own folder (modules the course provides, such as a project's
         # network) comes first, then the learner's folder for helpers of their own.
         for folder in [str(path.parent), *request.get("support_dirs", [])]:
-            sys.path.insert(0, folder)
-        spec = importlib.util.spec_from_file_location(request.get("module", path.stem), path)
+            if folder not in sys.path:
+                sys.path.insert(0, folder)
+        key = request["key"]
+        spec = importlib.util.spec_from_file_location(key, path)
         module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
+        sys.modules[key] = module
         spec.loader.exec_module(module)
-        self.module = module
+        self.modules[key] = module
         names = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
         values = {}
         for name in request.get("constants", []):
             if hasattr(module, name):
                 values[name] = self.encode(getattr(module, name), f"the constant {name}")
-        return {"names": names, "constants": values, "isolation": isolation}
+        return {"names": names, "constants": values}
 
     def encode(self, value, what: str):
         from grader import wire
@@ -204,7 +214,7 @@ class Worker:
         kwargs = dict(kwargs) if isinstance(kwargs, dict) else {}
         before_args = [_copy_arg(a) for a in args]
         before_kwargs = {k: _copy_arg(v) for k, v in kwargs.items()}
-        func = getattr(self.module, request["name"])
+        func = getattr(self.modules[request["key"]], request["name"])
         started = time.perf_counter()
         value = func(*args, **kwargs)
         elapsed = time.perf_counter() - started
@@ -234,7 +244,9 @@ class Worker:
                 request = wire.read_message(self.channel_in)
             except EOFError:
                 return
-            handler = {"load": self.load, "call": self.call}.get(request.get("op"))
+            handler = {"setup": self.setup, "load": self.load, "call": self.call}.get(
+                request.get("op")
+            )
             if handler is None:
                 self.send({"ok": False, "error": {"type": "ProtocolError", "message": "bad op"}})
                 continue
