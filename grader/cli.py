@@ -48,33 +48,88 @@ def _store(cat: catalog_mod.Catalog):
         raise UsageError(str(exc)) from None
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+def _complete(incomplete: str, lessons: bool) -> list:
+    """Ids for shell completion (see README): lesson ids too where a lesson is accepted."""
+    from click.shell_completion import CompletionItem
+
+    try:
+        cat = catalog_mod.load()
+    except (catalog_mod.ManifestError, OSError):
+        return []
+    found = [(e.id, e.title) for e in cat.exercises]
+    if lessons:
+        found = [(lesson.id, lesson.title) for lesson in cat.lessons] + found
+    return [CompletionItem(i, help=title) for i, title in found if i.startswith(incomplete)]
+
+
+def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    return _complete(incomplete, lessons=True)
+
+
+def _complete_exercise_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    return _complete(incomplete, lessons=False)
+
+
+def _no_color(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        from grader import term
+
+        term.disable_color()
+
+
+class _CourseGroup(click.Group):
+    """A group whose every command also accepts ``--no-color`` after its name, where
+    learners put options (``course grade 1.2.39.1 --no-color``)."""
+
+    group_class = type  # subgroups (``course instructor``) are built the same way
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        super().add_command(cmd, name)
+        if not any(p.name == "no_color" for p in cmd.params):
+            cmd.params.append(
+                click.Option(
+                    ["--no-color"],
+                    is_flag=True,
+                    expose_value=False,
+                    is_eager=True,
+                    callback=_no_color,
+                    help="Plain text without colour (so does NO_COLOR=1).",
+                )
+            )
+
+
+@click.group(
+    cls=_CourseGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--no-color",
+    is_flag=True,
+    help="Plain text without colour (so does setting the NO_COLOR environment variable).",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, no_color: bool) -> None:
     """A self-paced course with a trusted grader. Run 'course' alone for where you are."""
+    if no_color:
+        from grader import term
+
+        term.disable_color()
     if ctx.invoked_subcommand is None:
         _overview()
 
 
 def _overview() -> None:
+    """The dashboard: where you are, what to do next and how, progress and homework."""
+    from grader import dashboard, progress
+
     cat = _catalog()
     store = _store(cat)
-    best = store.best()
-    store.close()
-    done = [e for e in cat.exercises if best.get(e.id, (0, 0, False))[2]]
-    click.echo(
-        f"Course: {len(cat.lessons)} lesson(s), {len(cat.exercises)} graded items; "
-        f"{len(done)} passed."
-    )
-    for lesson in cat.lessons:
-        click.echo(f"  Lesson {lesson.id} {lesson.title}: read {lesson.folder}/")
-    pending = [e for e in cat.exercises if e not in done]
-    if pending:
-        nxt = pending[0]
-        click.echo(f"Next: {nxt.short}\n  edit  {nxt.stub}\n  then  course grade {nxt.id}")
-    else:
-        click.echo("Everything is passed. Well done!")
-    click.echo("More: course list | course grade ID | course --help")
+    try:
+        state = progress.collect(cat, store)
+    finally:
+        store.close()
+    click.echo("\n".join(dashboard.render_dashboard(state)))
 
 
 @main.command("list")
@@ -114,7 +169,8 @@ def list_command(as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("exercise_id")
+@click.argument("exercise_id", required=False, shell_complete=_complete_ids)
+@click.option("--all", "all_items", is_flag=True, help="Grade every lesson of the course.")
 @click.option(
     "--submission",
     type=click.Path(path_type=Path),
@@ -125,16 +181,19 @@ def list_command(as_json: bool) -> None:
 @click.option("--junit-xml", type=click.Path(path_type=Path), help="Also write JUnit XML here.")
 @click.option("--seed", type=int, help="Seed for the drawn inputs, to reproduce a run.")
 def grade(
-    exercise_id: str,
+    exercise_id: str | None,
+    all_items: bool,
     submission: Path | None,
     solution: bool,
     as_json: bool,
     junit_xml: Path | None,
     seed: int | None,
 ) -> None:
-    """Grade an exercise (1.2.39.5) or a whole lesson (1.2.39)."""
+    """Grade an exercise (1.2.39.5), a whole lesson (1.2.39), or every lesson (--all)."""
     cat = _catalog()
-    exercises = _resolve(cat, exercise_id)
+    if bool(exercise_id) == all_items:
+        raise UsageError("Give an exercise or lesson id, or --all for every lesson (not both).")
+    exercises = list(cat.exercises) if all_items else _resolve(cat, exercise_id)
     if submission is not None and solution:
         raise UsageError("Use either --submission or --solution, not both.")
     if submission is not None and len(exercises) > 1:
@@ -161,7 +220,10 @@ def grade(
     if as_json:
         click.echo(
             report.to_json(
-                results, single=len(exercises) == 1 and exercise_id.strip() == exercises[0].id
+                results,
+                single=not all_items
+                and len(exercises) == 1
+                and exercise_id.strip() == exercises[0].id,
             )
         )
     else:
@@ -191,7 +253,7 @@ def _record(cat: catalog_mod.Catalog, results, sources: dict[str, str]) -> None:
 
 
 @main.command()
-@click.argument("quiz_id")
+@click.argument("quiz_id", shell_complete=_complete_ids)
 @click.option(
     "--json",
     "as_json",
@@ -224,7 +286,7 @@ def _one_exercise(cat: catalog_mod.Catalog, exercise_id: str) -> catalog_mod.Exe
 
 
 @main.command()
-@click.argument("exercise_id")
+@click.argument("exercise_id", shell_complete=_complete_exercise_ids)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def reset(exercise_id: str, yes: bool) -> None:
     """Put the original stub back (your current file is kept; 'course restore' undoes it)."""
@@ -255,7 +317,7 @@ def reset(exercise_id: str, yes: bool) -> None:
 
 
 @main.command()
-@click.argument("exercise_id")
+@click.argument("exercise_id", shell_complete=_complete_exercise_ids)
 @click.option("--attempt", type=int, help="Bring back the file of this graded attempt.")
 def restore(exercise_id: str, attempt: int | None) -> None:
     """Bring back your newest kept copy, or a graded attempt (see 'course history')."""
@@ -274,7 +336,7 @@ def restore(exercise_id: str, attempt: int | None) -> None:
 
 
 @main.command()
-@click.argument("exercise_id")
+@click.argument("exercise_id", shell_complete=_complete_exercise_ids)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def history(exercise_id: str, as_json: bool) -> None:
     """Your graded attempts and kept copies of an exercise's file."""
@@ -322,6 +384,184 @@ def history(exercise_id: str, as_json: bool) -> None:
         click.echo(f"  copy    {k.id:<5} {when(k.kept_at)}  kept {k.reason}")
     if attempts:
         click.echo(f"Bring one back: course restore {ex.id} --attempt N")
+
+
+@main.command("progress")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def progress_command(as_json: bool) -> None:
+    """Your progress in each lesson, with its homework checklist.
+
+    Every item's best score, attempts and hints seen; the quiz; the project; and the
+    lesson's homework checklist, which ticks itself as you pass its items."""
+    from grader import dashboard, progress
+
+    cat = _catalog()
+    store = _store(cat)
+    try:
+        state = progress.collect(cat, store)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(state.to_dict(), indent=2))
+    else:
+        click.echo("\n".join(dashboard.render_progress(state)))
+
+
+@main.command()
+@click.argument("exercise_id", shell_complete=_complete_exercise_ids)
+def hint(exercise_id: str) -> None:
+    """The next hint for an exercise: one more each time.
+
+    Hints go from gentle to specific; the ones you have seen are shown again above the
+    new one, and each is recorded ('course progress' counts them)."""
+    from grader import hints
+    from grader.solution import has_passed
+
+    cat = _catalog()
+    ex = _one_exercise(cat, exercise_id)
+    lesson = cat.lesson(ex.lesson_id)
+    store = _store(cat)
+    try:
+        shown = hints.next_hint(store, ex, lesson, has_passed(store, ex))
+    finally:
+        store.close()
+    click.echo("\n".join(hints.lines(shown, ex, lesson)))
+
+
+@main.command()
+@click.argument("exercise_id", shell_complete=_complete_exercise_ids)
+@click.option("--yes", is_flag=True, help="Show it without asking, even before you pass.")
+def solution(exercise_id: str, yes: bool) -> None:
+    """The reference solution (asks first until you pass).
+
+    Once you have passed the exercise it is shown at once. Before that you are asked to
+    confirm (or give --yes where nobody can be asked). Each showing is recorded."""
+    from grader import solution as solution_mod
+    from grader import term
+
+    cat = _catalog()
+    ex = _one_exercise(cat, exercise_id)
+    store = _store(cat)
+    try:
+        passed = solution_mod.has_passed(store, ex)
+        if not passed and not yes:
+            if not sys.stdin.isatty():
+                raise UsageError(
+                    f"You have not passed {ex.id} yet, so its solution is shown only if you "
+                    f"confirm: 'course solution {ex.id} --yes' (this is recorded). "
+                    f"'course hint {ex.id}' may be all you need."
+                )
+            why = (
+                f"You have not passed {ex.id} yet. Working it out teaches more than reading "
+                f"the answer, and 'course hint {ex.id}' may be all you need."
+            )
+            click.echo("\n".join(term.wrap(why)))
+            if not click.confirm("Show the reference solution anyway (this is recorded)?"):
+                click.echo(f"Not shown. 'course hint {ex.id}' gives the next hint.")
+                return
+        text = solution_mod.reveal(store, ex, passed)
+    except solution_mod.SolutionError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    solution_mod.print_solution(ex, text, passed)
+
+
+@main.command()
+@click.argument("exercise_id", required=False, shell_complete=_complete_exercise_ids)
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Check the file every half second instead of waiting for file events "
+    "(for network drives, containers or WSL folders; chosen by itself when events fail).",
+)
+@click.option("--advance", is_flag=True, help="Go on to the next exercise when one passes.")
+@click.option("--max-runs", type=click.IntRange(min=1), hidden=True, help="Stop after N grades.")
+def watch(exercise_id: str | None, poll: bool, advance: bool, max_runs: int | None) -> None:
+    """Grade an exercise again each time you save it.
+
+    Without an id, watches your next exercise (see 'course'). On a terminal, type a key
+    and Enter: g grade now, h next hint, n next exercise, q quit; Ctrl-C quits too."""
+    from grader import watch as watch_mod
+
+    cat = _catalog()
+    if exercise_id is None:
+        try:
+            ex = watch_mod.default_target(cat)
+        except LookupError as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        ex = _one_exercise(cat, exercise_id)
+    if ex.kind not in watch_mod.WATCHED_KINDS:
+        raise UsageError(f"{ex.id} is a quiz: take it with 'course quiz {ex.lesson_id}'.")
+    if not ex.path(ex.stub).is_file():
+        raise UsageError(_missing_file_message(ex, ex.path(ex.stub), learner=True))
+    watcher = watch_mod.Watch(cat, ex, poll=poll, advance=advance, max_runs=max_runs)
+    sys.exit(watcher.run())
+
+
+@main.group()
+def instructor() -> None:
+    """Grade many learners with this copy of the course (see docs/instructors.md)."""
+
+
+@instructor.command("grade")
+@click.argument("submissions_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--out",
+    "out_csv",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The gradebook to write: one row per learner, one column per item, a total.",
+)
+@click.option(
+    "--json",
+    "out_json",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write every check of every learner here, as JSON.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Learners graded at once (default: one per core)."
+)
+@click.option("--seed", type=int, help="One seed for every learner's inputs (default: a new one).")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where graded results are kept (default: .course/instructor.sqlite3).",
+)
+@click.option("--regrade", is_flag=True, help="Grade everything again, ignoring kept results.")
+def instructor_grade(
+    submissions_dir: Path,
+    out_csv: Path,
+    out_json: Path | None,
+    jobs: int | None,
+    seed: int | None,
+    store: Path | None,
+    regrade: bool,
+) -> None:
+    """Grade every learner in SUBMISSIONS_DIR (one folder or .zip each, mirroring exercises/)."""
+    from grader import instructor as instructor_mod
+
+    cat = _catalog()
+    progress = instructor_mod.Progress(terminal=sys.stdout.isatty())
+    try:
+        summary = instructor_mod.grade_batch(
+            submissions_dir,
+            out_csv,
+            out_json,
+            jobs=jobs,
+            seed=seed,
+            store_path=store,
+            use_cache=not regrade,
+            root=cat.root,
+            on_start=progress.start,
+            on_done=progress.done,
+        )
+    except instructor_mod.BatchError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        progress.close()
+    click.echo("\n".join(instructor_mod.summary_lines(summary, out_csv, out_json)))
 
 
 if __name__ == "__main__":

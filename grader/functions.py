@@ -94,6 +94,33 @@ def _ufunc(name: str, scale: float = 1.0):
     return call, f"f(x) = {name}({inner})"
 
 
+# The derivative g'(u) of each _ELEMENTWISE function g, and its text with the chain-rule
+# factor {k} (the scale) and the inner argument {u}.
+_DERIVATIVES = {
+    "sin": (np.cos, "{k}*cos({u})"),
+    "cos": (lambda u: -np.sin(u), "-{k}*sin({u})"),
+    "exp": (np.exp, "{k}*exp({u})"),
+    "tanh": (lambda u: 1.0 - np.tanh(u) ** 2, "{k}*(1 - tanh({u})**2)"),
+    "log": (lambda u: 1.0 / u, "{k}/({u})"),
+}
+
+
+@register("ufunc_derivative")
+def _ufunc_derivative(name: str, scale: float = 1.0):
+    """The exact derivative of ``ufunc(name, scale)``: ``scale * func'(scale * x)``."""
+    func, text = _DERIVATIVES[name]
+
+    def call(x):
+        result = scale * func(scale * np.asarray(x, dtype=float))
+        return result if np.ndim(result) else float(result)
+
+    inner = "x" if scale == 1.0 else f"{scale:g}*x"
+    formula = text.format(k=f"{scale:g}", u=inner)
+    if scale == 1.0:
+        formula = formula.replace("1*", "").replace("1/(x)", "1/x")
+    return call, f"f'(x) = {formula}"
+
+
 @register("sum_of_squares")
 def _sum_of_squares():
     def call(x):
@@ -121,6 +148,89 @@ def _quadratic_form(matrix: list[list[float]], shape: list[int]):
         return float(0.5 * v @ a @ v + np.sum(np.sin(v)))
 
     return call, f"f(X) = 0.5 vec(X)^T A vec(X) + sum(sin(X)) for X of shape {tuple(shape)}"
+
+
+# Difference quotients a learner's code may receive as a ``method(f, x, h)`` argument.
+_DIFFERENCES = {
+    "forward": (
+        lambda f, x, h: (f(x + h) - f(x)) / h,
+        "the forward difference (f(x + h) - f(x)) / h",
+    ),
+    "backward": (
+        lambda f, x, h: (f(x) - f(x - h)) / h,
+        "the backward difference (f(x) - f(x - h)) / h",
+    ),
+    "central": (
+        lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h),
+        "the central difference (f(x + h) - f(x - h)) / (2h)",
+    ),
+}
+
+
+@register("difference_method")
+def _difference_method(kind: str):
+    """A trusted ``method(f, x, h)`` estimating f'(x): forward, backward or central."""
+    quotient, text = _DIFFERENCES[kind]
+
+    def method(f, x, h):
+        # An array of steps works too (one estimate per step), for vectorised callers.
+        x, h = np.asarray(x, dtype=float), np.asarray(h, dtype=float)
+        result = np.asarray(quotient(f, x, h), dtype=float)
+        return result if result.ndim else float(result)
+
+    return method, text
+
+
+def _exact_gradient(of: str, params: dict[str, Any]) -> Callable[[np.ndarray], np.ndarray]:
+    """The analytic gradient of the scalar trusted function ``of`` (same parameters)."""
+    if of == "sum_of_squares":
+        return lambda v: 2.0 * v
+    if of == "rosenbrock":
+        a, b = float(params.get("a", 1.0)), float(params.get("b", 100.0))
+
+        def rosenbrock_gradient(v):
+            g = np.zeros_like(v)
+            inner = v[1:] - v[:-1] ** 2
+            g[:-1] += -4.0 * b * v[:-1] * inner - 2.0 * (a - v[:-1])
+            g[1:] += 2.0 * b * inner
+            return g
+
+        return rosenbrock_gradient
+    if of == "quadratic_form":
+        m = np.asarray(params["matrix"], dtype=float)
+        return lambda v: 0.5 * (m + m.T) @ v + np.cos(v)
+    raise KeyError(f"no analytic gradient for {of!r}")
+
+
+_BUGS = {
+    "none": "",
+    "sign": " with its sign flipped",
+    "factor": " multiplied by 2",
+    "transpose": " transposed",
+}
+
+
+@register("gradient")
+def _gradient(of: str, params: dict[str, Any] | None = None, bug: str = "none"):
+    """The analytic gradient of the trusted function ``of``, optionally with a planted bug:
+    ``"sign"`` (negated), ``"factor"`` (doubled) or ``"transpose"`` (a matrix gradient
+    transposed, meant for square matrices). Returns a float array shaped like x."""
+    exact = _exact_gradient(of, params or {})
+    if bug not in _BUGS:
+        raise KeyError(f"unknown planted bug {bug!r}")
+
+    def call(x):
+        x = np.asarray(x, dtype=float)
+        g = exact(x.reshape(-1)).reshape(x.shape)
+        if bug == "sign":
+            return -g
+        if bug == "factor":
+            return 2.0 * g
+        if bug == "transpose":
+            return g.T.copy()
+        return g
+
+    return call, f"the gradient of {of}{_BUGS[bug]}"
 
 
 def resolve(name: str, params: dict[str, Any]) -> TrustedFunction:

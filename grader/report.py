@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 import os
-import sys
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
+import click
+
 from grader.catalog import Catalog
 from grader.runner import SCHEMA_VERSION, ExerciseResult
+from grader.term import shorten, style, wrap
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -93,87 +96,210 @@ def write_junit(results: Sequence[ExerciseResult], path: Path) -> None:
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def _console():
-    from rich.console import Console
-
-    no_color = bool(os.environ.get("NO_COLOR"))
-    return Console(highlight=False, no_color=no_color, soft_wrap=not sys.stdout.isatty())
+WATCH_ENV = "COURSE_WATCH"  # set by 'course watch' to the id it grades
+STUB_MESSAGE = re.compile(r"^(\w+) still raises NotImplementedError\b")  # see plugin.py
+OUTPUT_LINES = 8  # of a learner's printed output shown under the first failing check
+OUTPUT_WIDTH = 100
+SUMMARY_WIDTH = 96  # one line per further failing check
 
 
 def print_results(results: Sequence[ExerciseResult], catalog: Catalog) -> None:
-    """The learner's view: each check, the score, and what to do next."""
-    console = _console()
+    """The learner's view: each check, the first failure in full, the score, what next.
+    For several exercises (a lesson), a few lines each and the total.
+
+    Plain, stable text unless standard output is a terminal (see :mod:`grader.term`).
+    """
+    if len(results) == 1:
+        click.echo("\n".join(render(results[0], catalog)) + "\n")
+        return
+    lines: list[str] = []
+    width = max(len(r.exercise.id) for r in results)
     for result in results:
-        _print_one(console, result, catalog, detailed=len(results) == 1)
-    if len(results) > 1:
-        _print_summary(console, results)
+        lines += render_brief(result, catalog, width)
+    click.echo("\n".join(lines + [""] + render_summary(results)))
 
 
-def _print_one(console, result: ExerciseResult, catalog: Catalog, detailed: bool) -> None:
-    from rich.markup import escape
-
+def render(result: ExerciseResult, catalog: Catalog) -> list[str]:
+    """One exercise in full: every check in order, then the first failing check with what
+    was called, what came back and what was expected (the check's message), what the
+    code printed and where to read; the other failures in a line each; then what next."""
     ex = result.exercise
-    root = ex.root
-    console.print(f"[bold]{ex.id}  {escape(ex.title)}[/bold]")
-    console.print(f"  file: {escape(_rel(result.submission, root))}   seed: {result.seed}")
-    if result.error:
-        console.print(f"  [red]Could not grade:[/red] {escape(result.error)}")
     lesson = catalog.lesson(ex.lesson_id)
-    shown_failure = False
-    for check in result.checks:
-        mark = "[green]PASS[/green]" if check.passed else "[red]FAIL[/red]"
-        points = f"{check.points:g}/{check.max_points:.3g}"
-        console.print(f"  {mark}  {escape(check.title)}  [dim]({points})[/dim]")
-        if check.passed or (result.error and not detailed):
-            continue
-        if detailed or not shown_failure:
-            console.print(f"        {escape(check.message)}", style="yellow")
-            if check.output and not shown_failure:
-                console.print("        your code printed:", style="dim")
-                for line in check.output.rstrip().splitlines()[:8]:
-                    console.print(f"          {escape(line)}", style="dim")
-            if not shown_failure:
-                console.print(f"        read: {lesson.section_ref(check.section)}", style="cyan")
-            shown_failure = True
-    passed = sum(c.passed for c in result.checks)
-    verdict = (
-        "[green]all checks passed[/green]"
-        if result.passed
-        else (f"{passed} of {len(result.checks)} checks passed")
-    )
-    console.print(f"  Score: [bold]{result.score:g}/{result.max_score:g}[/bold], {verdict}.")
-    if detailed:
-        if result.passed:
-            following = _next_exercise(catalog, ex.id)
-            step = f"course grade {following.id}" if following else "course list"
-            console.print(f"  Well done. Next: [bold]{step}[/bold]")
-        else:
-            console.print(
-                f"  Next: fix the first failing check, then run "
-                f"[bold]course grade {ex.id}[/bold] again. Stuck? The lesson "
-                f"section above helps; the manifest has {len(ex.hints)} hints."
+    lines = [
+        style(f"{ex.id}  {ex.title}", bold=True),
+        f"  file: {_rel(result.submission, ex.root)}   seed: {result.seed}",
+    ]
+    for number, check in enumerate(result.checks, start=1):
+        mark = style("PASS", "green") if check.passed else style("FAIL", "red")
+        points = style(f"({check.points:.3g}/{check.max_points:.3g})", dim=True)
+        lines.append(f"  {number:>2} {mark}  {check.title}  {points}")
+    failing = [(n, c) for n, c in enumerate(result.checks, start=1) if not c.passed]
+    if result.error:
+        label = "Fix this first:" if any(c.passed for c in result.checks) else "Could not grade:"
+        lines += ["", f"  {style(label, 'red', bold=True)}"]
+        lines += wrap(result.error, "    ", "yellow")
+        # Checks that failed for another reason (a missing function) still teach.
+        failing = [(n, c) for n, c in failing if c.message != result.error]
+        if failing:
+            lines.append("")
+    elif failing:
+        lines.append("")
+    if failing:
+        lines += _first_failure(failing[0], lesson)
+        lines += _other_failures(failing)
+    elif result.error and len(result.checks) > 1:
+        lines.append("  Every check failed for this reason.")
+    lines += ["", "  " + _score_line(result)]
+    lines += ["  " + line for line in _next_steps(result, catalog)]
+    return lines
+
+
+def _first_failure(numbered, lesson) -> list[str]:
+    number, check = numbered
+    lines = [f"  {style(f'Check {number} failed:', 'red', bold=True)} {check.title}"]
+    lines += wrap(check.message, "    ", "yellow")
+    if check.output:
+        printed = check.output.rstrip("\n").splitlines()
+        lines.append("    " + style("Your code printed:", dim=True))
+        lines += ["      | " + shorten_keep(line, OUTPUT_WIDTH) for line in printed[:OUTPUT_LINES]]
+        if len(printed) > OUTPUT_LINES:
+            lines.append(
+                "      " + style(f"({len(printed) - OUTPUT_LINES} more lines not shown)", dim=True)
             )
-    console.print()
+    lines.append(f"    Read: {style(lesson.section_ref(check.section), 'cyan')}")
+    return lines
 
 
-def _print_summary(console, results: Sequence[ExerciseResult]) -> None:
-    from rich.table import Table
-
-    table = Table(title="Summary", show_lines=False)
-    for column in ("exercise", "title", "score", "checks"):
-        table.add_column(column)
-    for r in results:
-        passed = sum(c.passed for c in r.checks)
-        table.add_row(
-            r.exercise.id,
-            r.exercise.title,
-            f"{r.score:g}/{r.max_score:g}",
-            f"{passed}/{len(r.checks)}",
+def _other_failures(failing) -> list[str]:
+    """The failures after the first, one line per distinct reason; functions that are
+    still the stub's share one line."""
+    first_number, first = failing[0]
+    groups: dict[str, list[int]] = {}
+    unwritten: dict[str, list[int]] = {}
+    for number, check in failing[1:]:
+        stub = STUB_MESSAGE.match(check.message)
+        if stub and check.message != first.message:
+            unwritten.setdefault(stub.group(1), []).append(number)
+        else:
+            groups.setdefault(check.message, []).append(number)
+    if not groups and not unwritten:
+        return []
+    if list(groups) == [first.message] and not unwritten:
+        return [f"  Also failing: {_numbers(groups[first.message])}, for the same reason."]
+    lines = ["  Also failing:"]
+    for message, numbers in groups.items():
+        text = (
+            f"the same reason as check {first_number}"
+            if message == first.message
+            else shorten(message, SUMMARY_WIDTH)
         )
+        lines.append(f"    {_numbers(numbers)}: {text}")
+    if unwritten:
+        numbers = sorted(n for ns in unwritten.values() for n in ns)
+        names = ", ".join(unwritten)
+        verb = "raises" if len(unwritten) == 1 else "raise"
+        lines.append(f"    {_numbers(numbers)}: {names} still {verb} NotImplementedError")
+    return lines
+
+
+def _numbers(numbers: list[int]) -> str:
+    """[2, 3, 4, 6] -> "checks 2-4, 6"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+    return ("checks " if len(numbers) > 1 else "check ") + ", ".join(parts)
+
+
+def shorten_keep(line: str, width: int) -> str:
+    """A printed line cut to ``width`` (its spacing kept, unlike :func:`term.shorten`)."""
+    line = line.rstrip()
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
+def _score_line(result: ExerciseResult) -> str:
+    passed = sum(c.passed for c in result.checks)
+    score = style(f"{result.score:g}/{result.max_score:g}", bold=True)
+    if result.passed:
+        return f"Score: {score}, {style('all checks passed', 'green')}."
+    return f"Score: {score}, {passed} of {len(result.checks)} checks passed."
+
+
+def _next_steps(result: ExerciseResult, catalog: Catalog) -> list[str]:
+    ex = result.exercise
+    watched = os.environ.get(WATCH_ENV) == ex.id  # graded by 'course watch'
+    if result.passed and watched:
+        return ["Well done."]
+    if result.passed:
+        following = _next_exercise(catalog, ex.id)
+        if following is None:
+            return ["Well done. That was the last one: 'course' shows where you stand."]
+        command = (
+            f"course quiz {following.lesson_id}"
+            if following.kind == "quiz"
+            else f"course grade {following.id}"
+        )
+        return [f"Well done. Next: {following.short}: {style(command, bold=True)}"]
+    what = "the problem above" if result.error else f"check {_first_failing(result)}"
+    again = (
+        "save the file: it is graded again"
+        if watched
+        else f"run {style(f'course grade {ex.id}', bold=True)} again"
+    )
+    return [
+        f"Next: fix {what}, then {again}.",
+        f"Stuck? {style(f'course hint {ex.id}', bold=True)} gives a hint "
+        f"({len(ex.hints)} in all), one at a time.",
+    ]
+
+
+def _first_failing(result: ExerciseResult) -> int:
+    for number, check in enumerate(result.checks, start=1):
+        if not check.passed:
+            return number
+    return 1
+
+
+def render_brief(result: ExerciseResult, catalog: Catalog, width: int = 0) -> list[str]:
+    """One exercise of a lesson run: its score and, if it failed, its first failure."""
+    ex = result.exercise
+    passed = sum(c.passed for c in result.checks)
+    mark = style("PASS", "green") if result.passed else style("FAIL", "red")
+    lines = [
+        f"{mark}  {style(f'{ex.id:<{width}}', bold=True)}  {ex.title}: "
+        f"{result.score:g}/{result.max_score:g}"
+        f" ({passed} of {len(result.checks)} checks)"
+    ]
+    if result.error:
+        lines.append(f"      Could not grade: {shorten(result.error, SUMMARY_WIDTH)}")
+    failing = [(n, c) for n, c in enumerate(result.checks, start=1) if not c.passed]
+    untouched = len(failing) == len(result.checks) and all(
+        "NotImplementedError" in c.message for _, c in failing
+    )
+    if untouched and not result.error:
+        lines[-1] += ", still the stub"
+        return lines
+    if failing and not result.error:
+        number, check = failing[0]
+        lesson = catalog.lesson(ex.lesson_id)
+        lines.append(f"      check {number}: {shorten(check.message, SUMMARY_WIDTH)}")
+        lines.append(f"      read: {lesson.section_ref(check.section)}")
+    if not result.passed:
+        lines.append(f"      details: course grade {ex.id}")
+    return lines
+
+
+def render_summary(results: Sequence[ExerciseResult]) -> list[str]:
     total = sum(r.score for r in results)
     most = sum(r.max_score for r in results)
-    table.add_row("total", "", f"{total:g}/{most:g}", "")
-    console.print(table)
+    done = sum(r.passed for r in results)
+    return [
+        style(f"Total: {total:g}/{most:g}", bold=True)
+        + f", {done} of {len(results)} passed. 'course progress' shows your best scores."
+    ]
 
 
 def _next_exercise(catalog: Catalog, exercise_id: str):

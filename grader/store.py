@@ -45,6 +45,33 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX kept_by_exercise ON kept_files (exercise, id);
     """,
+    # What a learner asked for help with: each hint shown (by number) and each time the
+    # reference solution was shown, and whether the item had been passed by then.
+    """
+    CREATE TABLE help_seen (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        exercise TEXT NOT NULL,
+        what TEXT NOT NULL CHECK (what IN ('hint', 'solution')),
+        hint INTEGER,
+        seen_at REAL NOT NULL,
+        passed_before INTEGER NOT NULL
+    );
+    CREATE INDEX help_by_exercise ON help_seen (exercise, what);
+    """,
+    # An instructor's batch (grader/instructor.py, in its own file): each graded item by
+    # learner, the SHA-256 of what was graded and the grader's key, so unchanged work is
+    # not graded again.
+    """
+    CREATE TABLE instructor_results (
+        learner TEXT NOT NULL,
+        exercise TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        grader TEXT NOT NULL,
+        graded_at REAL NOT NULL,
+        result TEXT NOT NULL,
+        PRIMARY KEY (learner, exercise, sha256, grader)
+    );
+    """,
 ]
 
 
@@ -181,6 +208,32 @@ class Store:
             "SELECT exercise, MAX(score), COUNT(*), MAX(passed) FROM attempts GROUP BY exercise"
         )
         return {r[0]: (r[1], r[2], bool(r[3])) for r in rows}
+
+    def last_graded(self) -> str | None:
+        """The exercise graded most recently, or None before the first attempt."""
+        row = self.db.execute("SELECT exercise FROM attempts ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def record_help(
+        self, exercise: str, what: str, hint: int | None = None, passed_before: bool = False
+    ) -> None:
+        """Note that hint number ``hint`` (``what="hint"``) or the reference solution
+        (``what="solution"``) of ``exercise`` was shown."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO help_seen (exercise, what, hint, seen_at, passed_before) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (exercise, what, hint, time.time(), int(passed_before)),
+            )
+
+    def help_seen(self) -> dict[str, tuple[int, bool]]:
+        """Per exercise: how many hints were shown (the highest number), and whether the
+        reference solution was shown."""
+        rows = self.db.execute(
+            "SELECT exercise, COALESCE(MAX(hint), 0), MAX(what = 'solution') FROM help_seen "
+            "GROUP BY exercise"
+        )
+        return {r[0]: (int(r[1]), bool(r[2])) for r in rows}
 
 
 def open_store(root: Path, warn=None) -> Store:

@@ -1,0 +1,306 @@
+"""Hidden checks for 1.2.39.2: forward_errors, best_step and the two constants.
+
+Expected values are analytic: the error |a|*h of a quadratic, the Taylor estimate
+h/2 * |f''(x)| for smooth functions, the V of truncation against round-off, and a best
+step near sqrt(eps). Functions, points and steps are drawn at grade time.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from grader import checks
+from grader.functions import TrustedFunction, get
+
+EPS = np.finfo(float).eps
+GRID = [10.0**-k for k in range(1, 16)]  # 1e-1, 1e-2, ..., 1e-15
+
+
+@dataclass
+class Smooth:
+    """A smooth trusted f with its derivative, at a point x where f'' is far from 0."""
+
+    f: TrustedFunction
+    dfdx: TrustedFunction
+    x: float
+    value: float  # |f(x)|
+    slope: float  # f'(x)
+    curvature: float  # f''(x)
+    third: float  # a bound on |f'''| over [x, x + 0.1]
+
+
+def smooth(rng: np.random.Generator) -> Smooth:
+    """sin(s*x) with s*x in [0.5, 2.5] (so f'' < 0) or exp(s*x), drawn at grade time."""
+    s = float(rng.uniform(0.5, 2.0))
+    if rng.random() < 0.5:
+        x = float(rng.uniform(0.5, 2.5)) / s
+        sin, cos = np.sin(s * x), np.cos(s * x)
+        f = get("ufunc", name="sin", scale=s)
+        dfdx = get("ufunc_derivative", name="sin", scale=s)
+        return Smooth(f, dfdx, x, abs(sin), s * cos, -s * s * sin, s**3)
+    x = float(rng.uniform(-1.0, 1.0))
+    exp = np.exp(s * x)
+    f = get("ufunc", name="exp", scale=s)
+    dfdx = get("ufunc_derivative", name="exp", scale=s)
+    return Smooth(f, dfdx, x, exp, s * exp, s * s * exp, s**3 * np.exp(s * (x + 0.1)))
+
+
+def roundoff(value: float, x: float, slope: float, h) -> np.ndarray:
+    """A generous bound on the round-off in (f(x + h) - f(x)) / h: the rounding of f's
+    two values and of x + h, each a few eps, divided by h."""
+    return 8 * EPS * (1.0 + value + abs(x * slope)) / np.abs(np.asarray(h, dtype=float))
+
+
+def shuffled_steps(rng: np.random.Generator) -> np.ndarray:
+    """Twelve steps from 1e-1 to 1e-10 in an order that is not sorted by error.
+
+    The first step is a large one (where truncation rules and errors are far from the
+    best), and the second is larger still, with a larger error: a search that stops at the
+    first rise in error returns the first step, which is clearly not the best."""
+    large = 10.0 ** -rng.uniform(1, 4, size=4)  # truncation side, errors >> the minimum
+    small = 10.0 ** -rng.uniform(4, 10, size=8)
+    large.sort()
+    first = int(rng.integers(0, 3))
+    second = int(rng.integers(first + 1, 4))  # a larger step, so a larger error
+    head = [large[first], large[second]]
+    tail = rng.permutation(np.concatenate([np.delete(large, [first, second]), small]))
+    return np.concatenate([head, tail])
+
+
+def learner_errors(submission, f, dfdx, x, steps) -> np.ndarray:
+    got = submission.forward_errors(f, dfdx, x, steps)
+    array = checks.as_array(got, submission.last_text, what="an array of errors")
+    checks.true(
+        array.shape == (len(steps),),
+        f"{submission.last_text} returned an array of shape {array.shape}; expected shape "
+        f"({len(steps)},): one error per step, in the order of the steps.",
+    )
+    return array
+
+
+@pytest.mark.points(2)
+@pytest.mark.section("forward-difference")
+def test_quadratic_errors_are_a_times_h(submission, rng):
+    """For a*x**2 + b*x + c the error at step h is exactly |a|*h."""
+    for sign in (1.0, -1.0):
+        a = sign * float(rng.uniform(0.5, 3.0))
+        b, c = rng.uniform(-2, 2, size=2)
+        x = float(rng.uniform(-2, 2))
+        steps = [float(h) for h in 10.0 ** rng.uniform(-4, 0, size=6)]
+        f = get("poly", coeffs=[float(c), float(b), a])
+        dfdx = get("poly", coeffs=[float(b), 2 * a])
+        got = learner_errors(submission, f, dfdx, x, steps)
+        value, slope = abs(a * x * x + b * x + c), 2 * a * x + b
+        checks.close(
+            got,
+            np.abs(a) * np.asarray(steps),
+            submission.last_text,
+            rtol=0,
+            atol=roundoff(value, x, slope, steps),
+            why="The forward difference of a*x**2 + b*x + c overshoots f'(x) by "
+            "exactly a*h, so the absolute error is |a|*h. Compute "
+            "|(f(x + h) - f(x)) / h - dfdx(x)| for each h, in the order given.",
+        )
+
+
+@pytest.mark.points(1)
+@pytest.mark.section("step-size")
+def test_errors_are_absolute_values(submission, rng):
+    """Errors are absolute values: never negative, even where the estimate is too low."""
+    s = smooth(rng)
+    while s.curvature > 0:  # a concave f: every forward difference falls short of f'(x)
+        s = smooth(rng)
+    got = learner_errors(submission, s.f, s.dfdx, s.x, GRID[:6])
+    checks.true(
+        np.all(got >= 0),
+        f"{submission.last_text} returned {checks.show(got)}, with negative entries. "
+        "An error is a distance: take np.abs(estimate - dfdx(x)), so that the best "
+        "step is the one closest to the truth, not the one most below it.",
+    )
+
+
+@pytest.mark.points(2)
+@pytest.mark.section("truncation-error")
+def test_errors_match_the_taylor_estimate(submission, rng):
+    """For smooth f and h from 1e-1 to 1e-6 the error is h/2 * |f''(x)|, up to O(h**2)."""
+    for _ in range(2):
+        s = smooth(rng)
+        steps = np.logspace(-1, -6, 6)
+        got = learner_errors(submission, s.f, s.dfdx, s.x, steps)
+        checks.true(
+            not submission.last.mutated,
+            f"{submission.last_text} changed the steps array it was given. Work on a "
+            "copy (np.sort(steps) or np.array(steps)) instead of sorting in place.",
+        )
+        # Taylor: error = h/2 f''(x) + h**2/6 f'''(xi) for some xi in [x, x + h]
+        expected = steps / 2 * abs(s.curvature)
+        slack = steps**2 / 6 * s.third + roundoff(s.value, s.x, s.slope, steps)
+        checks.close(
+            got,
+            expected,
+            submission.last_text,
+            rtol=0,
+            atol=slack,
+            why="For a smooth f the error of the forward difference is about "
+            "h/2 * |f''(x)|: it falls ten times with every tenfold smaller step.",
+        )
+
+
+@pytest.mark.points(2)
+@pytest.mark.section("total-error")
+def test_errors_draw_a_v(submission, rng):
+    """Over 1e-1 ... 1e-15 the errors fall (truncation), bottom out, then rise (round-off)."""
+    s = smooth(rng)
+    got = learner_errors(submission, s.f, s.dfdx, s.x, list(GRID))
+    table = ", ".join(f"h=1e-{k + 1}: {e:.1e}" for k, e in enumerate(got))
+    falling = np.all(np.diff(got[:5]) < 0)
+    checks.true(
+        falling,
+        f"{submission.last_text} gave errors {table}. On the large-step side (h from "
+        "1e-1 to 1e-5) each error should be smaller than the one before: there the "
+        "truncation error h/2 * |f''(x)| dominates, and it shrinks with h.",
+    )
+    low = float(np.min(got))
+    bottom = int(np.argmin(got))
+    rises = np.max(got[-3:]) >= 30 * low and got[0] >= 30 * low and 0 < bottom < len(GRID) - 1
+    checks.true(
+        rises,
+        f"{submission.last_text} gave errors {table}. They should draw a V: the "
+        "smallest error somewhere in the middle (near h = 1e-8), and on the tiny-step "
+        "side (h = 1e-13 to 1e-15) errors far larger again, because round-off, about "
+        "eps * |f(x)| / h, grows as h shrinks. Compute the errors in float64 with the "
+        "forward difference itself, nothing rounded or clipped.",
+    )
+
+
+@pytest.mark.points(2)
+@pytest.mark.section("step-size")
+def test_best_step_is_near_sqrt_eps(submission, rng):
+    """For smooth f in float64 the best of 1e-1 ... 1e-15 lies near 1e-8, about sqrt(eps)."""
+    found = []
+    for _ in range(5):
+        s = smooth(rng)
+        got = checks.as_float(
+            submission.best_step(s.f, s.dfdx, s.x, list(GRID)),
+            submission.last_text,
+            "one of the steps (a number)",
+        )
+        checks.true(
+            any(np.isclose(got, h, rtol=1e-9, atol=0) for h in GRID),
+            f"{submission.last_text} returned {checks.show(got)}, which is not one "
+            "of the steps given. Return the step itself, steps[i], not its index i "
+            "or its error.",
+        )
+        found.append(got)
+    # One unlucky point may land a decade further out; the typical one may not.
+    typical = float(np.median(found))
+    checks.true(
+        1e-9 * 0.99 <= typical <= 1e-7 * 1.01,
+        f"best_step over the steps 1e-1, ..., 1e-15 at five points gave "
+        f"{', '.join(f'{h:.0e}' for h in found)}. For smooth functions in float64 "
+        "the best forward-difference step is about sqrt(eps) ~ 1.5e-8, so most "
+        "answers should be 1e-7, 1e-8 or 1e-9. Pick the step with the smallest "
+        "absolute error, neither the smallest step nor the largest error.",
+    )
+
+
+@pytest.mark.points(2)
+@pytest.mark.section("step-size")
+def test_best_step_has_the_smallest_error(submission, rng):
+    """best_step returns the step with the smallest error, whatever the order of steps."""
+    for _ in range(2):
+        s = smooth(rng)
+        h = shuffled_steps(rng)
+        steps = [float(v) for v in h]
+        got = checks.as_float(
+            submission.best_step(s.f, s.dfdx, s.x, steps),
+            submission.last_text,
+            "one of the steps (a number)",
+        )
+        call = submission.last_text
+        checks.true(
+            any(np.isclose(got, v, rtol=1e-9, atol=0) for v in steps),
+            f"{call} returned {checks.show(got)}, which is not one of the steps "
+            "given. Return the step itself, steps[i], not its index i or its error.",
+        )
+        f_step, f_x, exact = np.asarray(s.f(s.x + h)), s.f(s.x), s.dfdx(s.x)
+        errors = np.abs((f_step - f_x) / h - exact)
+        best, mine = int(np.argmin(errors)), int(np.argmin(np.abs(h - got)))
+        # The same formula rounded in another order, f(x + h)/h - f(x)/h say, moves each
+        # error by a few eps * |f| / h, and near the best step that can change the winner.
+        noise = 4 * EPS * ((abs(f_x) + np.abs(f_step)) / h + abs(exact))
+        if errors[mine] <= errors[best] + noise[mine] + noise[best]:
+            continue
+        checks.fail(
+            f"{call} returned {got:.3e}, where the forward difference errs by "
+            f"{errors[mine]:.2e}; the step {h[best]:.3e} errs by only {errors[best]:.2e}. "
+            "The steps are not sorted: compute every error, then return the step at "
+            "np.argmin of the errors."
+        )
+
+    # A quadratic has truncation only: the smallest of these (not tiny) steps wins.
+    a, b = float(rng.uniform(0.5, 2.0)), float(rng.uniform(-1, 1))
+    steps = rng.permutation(10.0 ** -np.arange(0, 6, dtype=float)) * rng.uniform(1, 2)
+    got = checks.as_float(
+        submission.best_step(
+            get("poly", coeffs=[0.0, b, a]),
+            get("poly", coeffs=[b, 2 * a]),
+            float(rng.uniform(-1, 1)),
+            steps,
+        ),
+        submission.last_text,
+        "one of the steps (a number)",
+    )
+    checks.true(
+        not submission.last.mutated,
+        f"{submission.last_text} changed the steps array it was given (did it sort "
+        "it in place?). Leave the caller's array as it was; sort a copy if you must.",
+    )
+    checks.close(
+        got,
+        steps.min(),
+        submission.last_text,
+        rtol=1e-12,
+        why="For a quadratic the error is |a|*h, so among steps from 1 down to 1e-5 "
+        "the smallest is best.",
+    )
+
+
+def _normalise(answer) -> str | None:
+    if not isinstance(answer, str):
+        return None
+    text = answer.strip().lower().replace("_", "-").replace(" ", "-")
+    return "round-off" if text in ("round-off", "roundoff") else text
+
+
+@pytest.mark.points(2)
+@pytest.mark.section("total-error")
+def test_constants_name_the_dominant_errors(submission):
+    """LARGE_STEP_ERROR is "truncation" and TINY_STEP_ERROR is "round-off"."""
+    answers = {name: submission.constant(name) for name in ("LARGE_STEP_ERROR", "TINY_STEP_ERROR")}
+    for name, answer in answers.items():
+        checks.true(
+            answer is not None,
+            f'{name} is still None: replace it with "truncation" or "round-off".',
+        )
+        checks.true(
+            _normalise(answer) in ("truncation", "round-off"),
+            f"{name} is {checks.show(answer)}; it should be one of the two texts "
+            '"truncation" or "round-off".',
+        )
+    large, tiny = (_normalise(answers[n]) for n in ("LARGE_STEP_ERROR", "TINY_STEP_ERROR"))
+    checks.true(
+        large == "truncation",
+        f"LARGE_STEP_ERROR is {answers['LARGE_STEP_ERROR']!r}. With a large step such "
+        "as h = 0.1 the digits are plentiful; what goes wrong is the formula itself: "
+        "it drops the Taylor terms h/2 * f''(x) + ..., which grow with h.",
+    )
+    checks.true(
+        tiny == "round-off",
+        f"TINY_STEP_ERROR is {answers['TINY_STEP_ERROR']!r}. With h = 1e-14, f(x + h) "
+        "and f(x) agree in almost all of their 16 digits, so their difference keeps "
+        "only one or two correct digits; dividing by h magnifies that loss. That is "
+        "round-off, eps * |f(x)| / h.",
+        section="round-off",
+    )

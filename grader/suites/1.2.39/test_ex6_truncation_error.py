@@ -1,0 +1,231 @@
+"""Hidden checks for 1.2.39.6, leading_error_term(approximation) and the two orders.
+
+A stencil sum_j w_j f(x + k_j*s*h) / (s*h) expands, term by term of the Taylor series, to
+sum_n m_n (s*h)**(n-1) f^(n)(x) with moments m_n = sum_j w_j k_j**n / n!. Its error is
+that minus f'(x), so the expected leading term is the first n whose moment (minus 1 when
+n == 1) is non-zero. The suite computes it from the weights with exact rationals; the
+learner's answer, a SymPy expression rebuilt by the safe parser, is compared symbolically.
+"""
+
+import math
+import numbers
+
+import pytest
+import sympy
+
+from grader import checks
+
+X, H = sympy.symbols("x h")
+F = sympy.Function("f")
+R = sympy.Rational
+ONE = R(1)
+
+FORWARD = {1: R(1), 0: R(-1)}
+BACKWARD = {0: R(1), -1: R(-1)}
+CENTRAL = {1: R(1, 2), -1: R(-1, 2)}
+FIVE_POINT = {-2: R(1, 12), -1: R(-8, 12), 1: R(8, 12), 2: R(-1, 12)}
+ONE_SIDED_AHEAD = {0: R(-3, 2), 1: R(2), 2: R(-1, 2)}
+ONE_SIDED_BEHIND = {0: R(3, 2), -1: R(-2), -2: R(1, 2)}
+STEPS = [R(2), R(3), R(1, 2), R(1, 3), R(3, 2), R(5)]  # steps s*h drawn at grade time
+
+
+def approximation(weights: dict, step=ONE, expanded: bool = False) -> sympy.Expr:
+    """sum_k w_k f(x + k*step*h) / (step*h), factored (SymPy's default) or expanded."""
+    expr = sum(w * F(X + k * step * H) for k, w in weights.items()) / (step * H)
+    return sympy.expand(expr) if expanded else expr
+
+
+def leading_term(weights: dict, step=ONE) -> sympy.Expr:
+    """The exact leading term of approximation(weights, step) - f'(x), from the moments."""
+    for n in range(0, 30):
+        moment = sum(w * R(k) ** n for k, w in weights.items()) / math.factorial(n)
+        if n == 1:
+            moment -= 1
+        if moment != 0:
+            derivative = F(X) if n == 0 else sympy.Derivative(F(X), (X, n))
+            return moment * (step * H) ** (n - 1) * derivative
+    raise AssertionError("the suite built an exact stencil")  # cannot happen: n <= 30
+
+
+def draw_step(rng):
+    return STEPS[int(rng.integers(len(STEPS)))]
+
+
+def draw_stencil(rng) -> dict:
+    """3 or 4 distinct integer offsets in [-3, 3], weights exact for polynomials of
+    degree m - 1 (the highest order m nodes can reach), solved in exact rationals."""
+    m = int(rng.integers(3, 5))
+    offsets = sorted(int(k) - 3 for k in rng.choice(7, size=m, replace=False))
+    vandermonde = sympy.Matrix([[R(k) ** n for k in offsets] for n in range(m)])
+    target = sympy.Matrix([1 if n == 1 else 0 for n in range(m)])  # only f'(x) survives
+    weights = vandermonde.LUsolve(target)
+    return {k: sympy.nsimplify(w) for k, w in zip(offsets, weights, strict=True)}
+
+
+# --- comparing a learner's answer ---------------------------------------------------------
+
+
+MAX_OPS = 400  # a one-term answer is tiny; larger ones are not simplified (time bound)
+
+
+def normalised(value: sympy.Expr) -> sympy.Expr:
+    """Subs(...) evaluated, and any symbol named x or h (whatever its assumptions) made
+    the plain one, so that mathematically equal answers compare equal."""
+    subs = value.atoms(sympy.Subs)
+    if subs:  # only the Subs(...) that series() writes; nothing else is evaluated
+        value = value.xreplace({item: item.doit() for item in subs})
+    plain = {"x": X, "h": H}
+    swap = {
+        s: plain[s.name]
+        for s in value.free_symbols
+        if isinstance(s, sympy.Symbol) and s.name in plain and s != plain[s.name]
+    }
+    return value.xreplace(swap) if swap else value
+
+
+def equal(got: sympy.Expr, expected: sympy.Expr) -> bool:
+    if sympy.expand(got - expected) == 0:
+        return True
+    if sympy.count_ops(got) > MAX_OPS:
+        return False
+    ratio = sympy.simplify(got / expected)
+    if ratio.is_number and ratio.is_finite:  # a float coefficient right to round-off
+        return abs(complex(ratio) - 1) < 1e-12
+    return sympy.simplify(got - expected) == 0
+
+
+def text(value) -> str:
+    return checks.show(value, 200)
+
+
+def what_is_wrong(got, expected: sympy.Expr) -> str | None:
+    """None if ``got`` is the expected term, else a sentence saying how it differs."""
+    if type(got) in (int, float):  # a plain number such as 0 is judged as one
+        got = sympy.Integer(got) if type(got) is int else sympy.Float(got)
+    if not isinstance(got, sympy.Expr):
+        kind = "None (did you forget a return statement?)" if got is None else text(got)
+        return (
+            f"it returned {kind}; expected a SymPy expression such as "
+            "h/2 * Derivative(f(x), (x, 2))."
+        )
+    if got.has(sympy.Order):
+        return (
+            f"it returned {text(got)}, which still holds an O(...) term. Drop it with "
+            ".removeO() and keep only the leading term."
+        )
+    got = normalised(got)
+    if equal(got, expected):
+        return None
+    if got == 0:
+        return (
+            "it returned 0, but this formula is not exact: expand to higher powers of h "
+            "until a term survives (the five-point stencil's first term is at h**4)."
+        )
+    terms = sympy.Add.make_args(sympy.expand(got))
+    if len(terms) > 1:
+        return (
+            f"it returned {len(terms)} terms, {text(got)}; return only the term with the "
+            "lowest power of h."
+        )
+    if equal(got, -expected):
+        return (
+            f"it returned {text(got)}, which has the wrong sign: the error is the "
+            "approximation minus f'(x), not the other way round."
+        )
+    got_power = got.as_coeff_exponent(H)[1]
+    want_power = expected.as_coeff_exponent(H)[1]
+    if got_power != want_power:
+        return (
+            f"it returned {text(got)}, a term in h**{got_power}; the leading term here is in "
+            f"h**{want_power}. The lower powers of h must cancel exactly."
+        )
+    if got.atoms(sympy.Derivative) != expected.atoms(sympy.Derivative):
+        return (
+            f"it returned {text(got)}: the power of h is right, but the derivative of f is "
+            "not. The term in h**p comes from the (p + 1)-th derivative."
+        )
+    return (
+        f"it returned {text(got)}: the power of h and the derivative are right, the "
+        "coefficient is not. Check the 1/n! of each Taylor term and the weights of the formula."
+    )
+
+
+def check_term(submission, weights: dict, step=ONE, expanded: bool = False, why: str = ""):
+    expected = leading_term(weights, step)
+    got = submission.leading_error_term(approximation(weights, step, expanded))
+    problem = what_is_wrong(got, expected)
+    if problem:
+        checks.fail(f"{submission.last_text}: {problem} Expected {expected}. {why}".strip())
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+@pytest.mark.points(2)
+def test_forward_difference(submission, rng):
+    """The forward difference: leading error (h/2) f'', also with a step of s*h."""
+    why = "Expand f(x + h) = f + h f' + h**2/2 f'' + ...: the f and f' terms cancel."
+    check_term(submission, FORWARD, why=why)
+    check_term(submission, FORWARD, draw_step(rng), why=why)
+
+
+@pytest.mark.points(1)
+def test_backward_difference(submission, rng):
+    """The backward difference: leading error -(h/2) f''."""
+    check_term(submission, BACKWARD)
+    check_term(submission, BACKWARD, draw_step(rng))
+
+
+@pytest.mark.points(2)
+def test_central_difference(submission, rng):
+    """The central difference: the h f'' terms cancel, leaving (h**2/6) f'''."""
+    why = "In f(x + h) - f(x - h) the even powers of h cancel, so the error starts at h**2."
+    check_term(submission, CENTRAL, why=why)
+    check_term(submission, CENTRAL, draw_step(rng), why=why)
+
+
+@pytest.mark.points(2)
+def test_five_point_stencil(submission, rng):
+    """The five-point stencil: -(h**4/30) f^(5), which needs the series up to h**4."""
+    why = "Its errors in h, h**2 and h**3 all cancel; keep expanding until one survives."
+    check_term(submission, FIVE_POINT, why=why)
+    check_term(submission, FIVE_POINT, draw_step(rng), why=why)
+
+
+@pytest.mark.points(2)
+def test_one_sided_second_order_stencils(submission, rng):
+    """One-sided second-order stencils (3 points on one side): -(h**2/3) f'''."""
+    check_term(submission, ONE_SIDED_AHEAD)
+    check_term(submission, ONE_SIDED_BEHIND, draw_step(rng))
+
+
+@pytest.mark.points(2)
+def test_stencils_drawn_at_grade_time_in_any_form(submission, rng):
+    """Stencils drawn at grade time, factored or expanded, give their own leading term."""
+    why = (
+        "The formula can come in any algebraically equal form: work from the expression "
+        "itself (Taylor-expand each f(x + k*h)), not from its layout."
+    )
+    for expanded in (False, True):
+        check_term(submission, draw_stencil(rng), draw_step(rng), expanded, why=why)
+
+
+@pytest.mark.points(2)
+def test_orders_of_forward_and_central(submission):
+    """FORWARD_ORDER and CENTRAL_ORDER are the powers of h in the two leading terms."""
+    for name, order, formula in (
+        ("FORWARD_ORDER", 1, "(h/2) f''"),
+        ("CENTRAL_ORDER", 2, "(h**2/6) f'''"),
+    ):
+        value = submission.constant(name)
+        if value is None:
+            checks.fail(
+                f"{name} is still None: set it to the order of the formula, the power "
+                "of h in its leading error term."
+            )
+        checks.true(
+            not isinstance(value, bool) and isinstance(value, numbers.Real) and value == order,
+            f"{name} is {value!r}, but the leading error term is {formula}: the order is the "
+            "power of h (halve h and the error shrinks by 2**order), not the order of the "
+            "derivative in the term.",
+        )

@@ -1,0 +1,851 @@
+"""Hidden checks for project 1.2.39, the gradient checker, part by part.
+
+The grader is its own gradient checker. In this (trusted) process it loads the course's
+network module (the ``network.py`` shipped next to the stub, the file the learner
+imports), computes the exact backward pass and central-difference gradients itself, and
+plants bugs of its own into correct gradients. Parameters, data, caches and gradients
+cross to the learner's code as plain data; no function is passed into it.
+
+Expected values are computed here at grade time from networks drawn with ``rng``. Two
+analytic truths help: a gradient multiplied by k has relative difference
+|k - 1| / (|k| + 1) from the true one (1/3 for k = 2, 3/5 for k = 4), and a linear cost
+J = theta * x has every difference quotient equal to x.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader import checks
+from grader.sandbox import LearnerError, WorkerFailure
+
+NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
+THRESHOLD = 2e-7  # a correct gradient scores below this at epsilon = 1e-7
+# The classic assignment's network with the same two planted bugs scores 0.2850931568 at
+# epsilon = 1e-7 (notes/FIELD_NOTES.md); network.DATA_SEED was chosen so that the project's
+# data reproduces it to within 2e-4. A value outside this band means network.py changed.
+CLASSIC_PLANTED_DIFFERENCE = 0.285
+CLASSIC_BAND = 0.005
+BUG = 1e-4  # a tensor with a larger relative difference holds the injected bug
+QUIET = 1e-5  # correct tensors stay below this at epsilon = 1e-7 on the networks drawn here
+
+PART1 = "gradient-checking"
+VECTORS = "gradient-checking"
+RELATIVE = "relative-difference"
+THRESHOLDS = "thresholds"
+
+
+# --- the grader's own network tools ---------------------------------------------------
+
+
+@cache
+def _load_network(path: str):
+    spec = importlib.util.spec_from_file_location("course_project_network_1_2_39", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def net(exercise):
+    return _load_network(str(Path(exercise.path(exercise.stub)).parent / "network.py"))
+
+
+def backward(X, Y, cache_, *, planted=False, relu_mask=True):
+    """The exact gradients of the network's cost (the learner's format, all 11 entries)."""
+    Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3 = cache_
+    m = X.shape[1]
+    dZ3 = A3 - Y
+    dW3 = dZ3 @ A2.T / m
+    db3 = dZ3.sum(axis=1, keepdims=True) / m
+    dA2 = W3.T @ dZ3
+    dZ2 = dA2 * (Z2 > 0)
+    dW2 = dZ2 @ A1.T / m * (2 if planted else 1)
+    db2 = dZ2.sum(axis=1, keepdims=True) / m
+    dA1 = W2.T @ dZ2
+    dZ1 = dA1 * (Z1 > 0) if relu_mask else dA1  # relu_mask=False: a wrong ReLU derivative
+    dW1 = dZ1 @ X.T / m
+    db1 = dZ1.sum(axis=1, keepdims=True) * ((4 if planted else 1) / m)
+    return {
+        "dZ3": dZ3,
+        "dW3": dW3,
+        "db3": db3,
+        "dA2": dA2,
+        "dZ2": dZ2,
+        "dW2": dW2,
+        "db2": db2,
+        "dA1": dA1,
+        "dZ1": dZ1,
+        "dW1": dW1,
+        "db1": db1,
+    }
+
+
+def numeric(net, X, Y, parameters, epsilon):
+    """Central differences of the cost, entry by entry, as the project defines them."""
+    params = {name: parameters[name].copy() for name in NAMES}
+    result = {}
+    for name in NAMES:
+        flat = params[name].reshape(-1)
+        out = np.empty(flat.size)
+        for i in range(flat.size):
+            old = flat[i]
+            flat[i] = old + epsilon
+            plus = net.forward_propagation_n(X, Y, params)[0]
+            flat[i] = old - epsilon
+            minus = net.forward_propagation_n(X, Y, params)[0]
+            flat[i] = old
+            out[i] = (plus - minus) / (2 * epsilon)
+        result[name] = out.reshape(params[name].shape)
+    return result
+
+
+def relative(a, b) -> float:
+    a, b = np.ravel(a), np.ravel(b)
+    denominator = np.linalg.norm(a) + np.linalg.norm(b)
+    return float(np.linalg.norm(a - b) / denominator) if denominator else 0.0
+
+
+def vector(arrays: dict, names=NAMES, prefix="") -> np.ndarray:
+    return np.concatenate([np.asarray(arrays[prefix + n]).reshape(-1, 1) for n in names])
+
+
+def whole(gradients, numbers) -> float:
+    return relative(vector(gradients, prefix="d"), vector(numbers))
+
+
+def per_tensor(gradients, numbers) -> dict[str, float]:
+    return {n: relative(gradients["d" + n], numbers[n]) for n in NAMES}
+
+
+def draw_network(net, rng, *, sizes=None, m=None, margin=0.02, square=False):
+    """X, Y, parameters of a random network whose ReLUs are all at least ``margin`` from
+    their kink, so that steps up to 1e-3 never cross one, and whose sigmoid is not
+    saturated, so that every tensor has a gradient worth checking."""
+    for _ in range(500):
+        n0, n1, n2 = (int(k) for k in (sizes or rng.integers([3, 4, 2], [7, 8, 6])))
+        if square:
+            n2 = n1
+        examples = int(m or rng.integers(3, 9))
+        X = rng.standard_normal((n0, examples))
+        Y = (rng.random((1, examples)) < 0.5).astype(float)
+        params = {}
+        for i, (fan_in, fan_out) in enumerate(((n0, n1), (n1, n2), (n2, 1)), start=1):
+            params[f"W{i}"] = rng.standard_normal((fan_out, fan_in)) * 1.3 / math.sqrt(fan_in)
+            params[f"b{i}"] = rng.standard_normal((fan_out, 1)) * 0.5
+        _, cache_ = net.forward_propagation_n(X, Y, params)
+        Z1, Z2, Z3 = cache_[0], cache_[4], cache_[8]
+        gradients = backward(X, Y, cache_)
+        healthy = all(np.linalg.norm(gradients["d" + n]) > 3e-2 for n in NAMES)
+        if (
+            np.abs(Z1).min() > margin
+            and np.abs(Z2).min() > margin
+            and np.abs(Z3).max() < 4
+            and (Z1 < 0).any()
+            and healthy
+        ):
+            return X, Y, params, cache_
+    raise RuntimeError("could not draw a network away from the ReLU kinks")
+
+
+def shuffled(rng, mapping: dict) -> dict:
+    """The same dictionary with its keys in another order."""
+    keys = list(mapping)
+    order = rng.permutation(len(keys))
+    return {keys[i]: mapping[keys[i]] for i in order}
+
+
+def project_data(net):
+    X, Y, params = net.gradient_check_data()
+    _, cache_ = net.forward_propagation_n(X, Y, params)
+    return X, Y, params, cache_
+
+
+def planted_expectation(net):
+    """The grader's own check of the planted bugs on the project's data."""
+    X, Y, params, cache_ = project_data(net)
+    buggy = backward(X, Y, cache_, planted=True)
+    expected = whole(buggy, numeric(net, X, Y, params, 1e-7))
+    checks.true(
+        abs(expected - CLASSIC_PLANTED_DIFFERENCE) < CLASSIC_BAND,
+        f"The project's network.py gives {expected:.6g} for the planted bugs instead of "
+        f"about {CLASSIC_PLANTED_DIFFERENCE}: it seems to have been edited. Get the original "
+        "back with 'git checkout -- exercises/1.2.39/project/network.py'.",
+    )
+    return X, Y, params, cache_, buggy, expected
+
+
+SIGNATURES = {
+    "dictionary_to_vector": "parameters",
+    "vector_to_dictionary": "theta, shapes",
+    "gradients_to_vector": "gradients",
+    "gradient_check_n": "parameters, gradients, X, Y",
+    "backward_propagation_n": "X, Y, cache",
+    "gradient_report": "parameters, gradients, X, Y",
+}
+
+
+def run(submission, name: str, *args, shown: str | None = None, **kwargs):
+    """Call the learner's ``name``; if it raises, name its arguments as the learner would
+    (parameters, X, Y) rather than print their arrays."""
+    try:
+        return getattr(submission, name)(*args, **kwargs)
+    except (LearnerError, WorkerFailure) as error:
+        error.call_text = f"{name}({shown or SIGNATURES[name]})"
+        raise
+
+
+def call_text(submission, args: str | None = None) -> str:
+    """The last call as the learner would write it: arrays and dictionaries by name."""
+    text = submission.last_text
+    name = text.split("(")[0]
+    if name in SIGNATURES and (args or len(text) > 70 or "\n" in text):
+        return f"{name}({args or SIGNATURES[name]})"
+    return text
+
+
+def check_not_mutated(submission, what="parameters"):
+    checks.true(
+        not submission.last.mutated,
+        f"{call_text(submission)} changed the {what} it was given. Perturb a copy "
+        "(theta.copy(), or vector_to_dictionary of a copied vector), never the caller's "
+        "arrays.",
+    )
+
+
+# --- Part 1: the 1-D check ------------------------------------------------------------
+
+
+@pytest.mark.points(2)
+@pytest.mark.section(PART1)
+def test_part1_cost_and_derivative(submission, rng):
+    """Part 1: forward_propagation is theta * x and backward_propagation its derivative x."""
+    for _ in range(3):
+        x, theta = (float(v) for v in rng.uniform(-5, 5, size=2))
+        checks.close(
+            submission.forward_propagation(x, theta),
+            theta * x,
+            call_text(submission),
+            rtol=1e-14,
+            why="J(theta) = theta * x.",
+        )
+        checks.close(
+            submission.backward_propagation(x, theta),
+            x,
+            call_text(submission),
+            rtol=1e-14,
+            why="The derivative of theta * x with respect to theta is x.",
+        )
+
+
+@pytest.mark.points(4)
+@pytest.mark.section(RELATIVE)
+def test_part1_gradient_check_passes_a_correct_derivative(submission, rng):
+    """Part 1: gradient_check gives a tiny relative difference for the correct derivative."""
+    for epsilon in (None, 1e-7, 1e-4, 1e-2):
+        x = float(rng.uniform(0.5, 5) * rng.choice([-1, 1]))
+        theta = float(rng.uniform(-5, 5))
+        args = (x, theta) if epsilon is None else (x, theta, epsilon)
+        got = checks.as_float(
+            submission.gradient_check(*args),
+            call_text(submission),
+            "the relative difference, a number",
+        )
+        # J is linear: every difference quotient is x up to round-off, about
+        # eps * |theta x| / epsilon, so the relative difference stays far below 1e-7.
+        checks.true(
+            0 <= got < 1e-7,
+            f"{call_text(submission)} returned {got:.6g}. For J = theta * x the central "
+            "difference equals x up to round-off, so a correct check gives a relative "
+            "difference far below 1e-7 (and never a negative one). Compare "
+            "backward_propagation with (J(theta + epsilon) - J(theta - epsilon)) / "
+            "(2 * epsilon) using |a - b| / (|a| + |b|).",
+        )
+
+
+@pytest.mark.points(2)
+@pytest.mark.section(RELATIVE)
+def test_part1_two_zero_gradients_agree(submission, rng):
+    """Part 1: at x = 0 both gradients are zero, and gradient_check returns 0.0, not nan."""
+    theta = float(rng.uniform(-5, 5))
+    value = submission.gradient_check(0.0, theta)
+    if isinstance(value, float | np.floating) and math.isnan(value):
+        checks.fail(
+            f"{call_text(submission)} returned nan. With x = 0 the analytic and the "
+            "numeric gradient are both 0, so |a - b| / (|a| + |b|) is 0/0: return 0.0 "
+            "when the denominator is zero, since two zero gradients agree."
+        )
+    checks.close(
+        value,
+        0.0,
+        call_text(submission),
+        atol=1e-12,
+        why="Two zero gradients agree: the relative difference is 0.0.",
+    )
+
+
+# --- Part 2: vectors and the N-D check -------------------------------------------------
+
+
+def _check_vector(got, expected, call, what):
+    array = checks.as_array(got, call, what=what)
+    if array.shape != expected.shape:
+        checks.fail(
+            f"{call} returned an array of shape {array.shape}; expected a column of "
+            f"shape {expected.shape}: {what}. Flatten each array with "
+            "reshape(-1, 1) and stack them with np.concatenate(..., axis=0)."
+        )
+    if not np.array_equal(array, expected):
+        where = int(np.flatnonzero(array.ravel() != expected.ravel())[0])
+        checks.fail(
+            f"{call}: entry {where} is {array.ravel()[where]:.6g}, expected "
+            f"{expected.ravel()[where]:.6g}. The column must hold {what}, each "
+            "flattened row by row, exactly (no rounding, no other order)."
+        )
+
+
+@pytest.mark.points(4)
+@pytest.mark.section(VECTORS)
+def test_part2_dictionary_to_vector_keeps_the_order(submission, rng, net):
+    """Part 2: dictionary_to_vector stacks W1, b1, ..., b3 in this order, with their names.
+
+    Whatever order the dictionary has, theta follows PARAMETER_NAMES."""
+    for sizes in ((4, 5, 3), None):
+        _, _, params, _ = draw_network(net, rng, sizes=sizes)
+        result = run(submission, "dictionary_to_vector", shuffled(rng, params))
+        call = call_text(submission)
+        check_not_mutated(submission)
+        if not isinstance(result, tuple | list) or len(result) != 2:
+            checks.fail(f"{call} returned {checks.show(result)}; expected a pair (theta, keys).")
+        theta, keys = result
+        expected = vector(params)
+        _check_vector(theta, expected, call, "W1, b1, W2, b2, W3, b3 in this order")
+        names = [n for n in NAMES for _ in range(params[n].size)]
+        keys = list(np.asarray(keys).ravel()) if isinstance(keys, np.ndarray) else keys
+        if not isinstance(keys, list | tuple) or len(keys) != len(names):
+            checks.fail(
+                f"{call} returned keys {checks.show(keys)}; expected a list of "
+                f'{len(names)} names, one per entry of theta ("W1" repeated '
+                f'{params["W1"].size} times, then "b1", ...).'
+            )
+        for i, (got, want) in enumerate(zip(keys, names, strict=True)):
+            if str(got) != want:
+                checks.fail(
+                    f"{call}: keys[{i}] is {got!r}, but theta[{i}] comes from {want}. "
+                    "keys must name the parameter of every entry, in theta's order."
+                )
+
+
+@pytest.mark.points(4)
+@pytest.mark.section(VECTORS)
+def test_part2_vector_to_dictionary_round_trips(submission, rng, net):
+    """Part 2: vector_to_dictionary gives back exactly the original arrays, for any shapes."""
+    _, _, params, _ = draw_network(net, rng)
+    other = {"U": (2, 3), "c": (3, 1), "V": (1, 4), "d": (1, 1)}
+    other_arrays = {k: rng.standard_normal(s) for k, s in other.items()}
+    cases = [(params, {n: params[n].shape for n in NAMES}), (other_arrays, other)]
+    for arrays, shapes in cases:
+        theta = vector(arrays, names=list(shapes))
+        result = run(submission, "vector_to_dictionary", theta, shapes)
+        call = call_text(submission)
+        if not isinstance(result, dict):
+            checks.fail(f"{call} returned {checks.show(result)}; expected a dictionary.")
+        if list(result) != list(shapes):
+            checks.fail(
+                f"{call} returned the names {list(result)}; expected {list(shapes)}, "
+                "the names of shapes in their order."
+            )
+        for name, shape in shapes.items():
+            got = checks.as_array(result[name], call, what=f"the array {name}")
+            if got.shape != tuple(shape):
+                checks.fail(
+                    f"{call}: {name} has shape {got.shape}; expected {tuple(shape)}. "
+                    "Use the shapes you are given, not the course network's."
+                )
+            if not np.array_equal(got, arrays[name]):
+                checks.fail(
+                    f"{call}: {name} does not hold the right entries of theta. Take "
+                    "the entries in order, the size of each shape at a time, and "
+                    "reshape them (row by row, NumPy's default)."
+                )
+    # The learner's own two conversions must undo each other exactly.
+    flat = run(submission, "dictionary_to_vector", params)
+    theta = flat[0] if isinstance(flat, tuple | list) and len(flat) == 2 else flat
+    shapes = {n: params[n].shape for n in NAMES}
+    back = run(submission, "vector_to_dictionary", theta, shapes)
+    for name in NAMES:
+        checks.true(
+            isinstance(back, dict)
+            and name in back
+            and np.array_equal(np.asarray(back[name]), params[name]),
+            f"vector_to_dictionary(dictionary_to_vector(parameters)[0], shapes) does "
+            f"not give back parameters[{name!r}] exactly: the two conversions must use "
+            "the same order and the same row-by-row flattening.",
+        )
+
+
+@pytest.mark.points(3)
+@pytest.mark.section(VECTORS)
+def test_part2_gradients_to_vector_matches_the_parameter_order(submission, rng, net):
+    """Part 2: gradients_to_vector takes only dW1, db1, ..., db3, in the parameters' order."""
+    X, Y, _, cache_ = draw_network(net, rng)
+    gradients = backward(X, Y, cache_)  # dZ3, dW3, db3, dA2, ...: not the parameter order
+    result = run(submission, "gradients_to_vector", gradients)
+    _check_vector(
+        result,
+        vector(gradients, prefix="d"),
+        call_text(submission),
+        "dW1, db1, dW2, db2, dW3, db3 in this order (and nothing else: not dZ3, dA2, ...)",
+    )
+
+
+@pytest.mark.points(6)
+@pytest.mark.section(RELATIVE)
+def test_part2_gradient_check_n_scores_the_planted_bugs(submission, net):
+    """Part 2: gradient_check_n gives about 0.285 for the stub's buggy backward pass."""
+    X, Y, params, _, buggy, expected = planted_expectation(net)
+    got = checks.as_float(
+        run(submission, "gradient_check_n", params, buggy, X, Y),
+        call_text(submission),
+        "the relative difference, a number",
+    )
+    check_not_mutated(submission)
+    checks.close(
+        got,
+        expected,
+        call_text(submission),
+        rtol=1e-4,
+        why="These are the gradients of the stub's backward_propagation_n (with its "
+        "two planted bugs); the grader's own central differences give "
+        f"{expected:.6g}. Check the order of both vectors, the 2 * epsilon, and the "
+        "formula ||a - b|| / (||a|| + ||b||).",
+    )
+
+
+@pytest.mark.points(4)
+@pytest.mark.section(THRESHOLDS)
+def test_part2_gradient_check_n_passes_correct_gradients(submission, rng, net):
+    """Part 2: correct gradients score below 2e-7, on the project's network and others."""
+    X, Y, params, cache_ = project_data(net)
+    cases = [(X, Y, params, backward(X, Y, cache_), 1e-7)]
+    for _ in range(2):
+        X, Y, params, cache_ = draw_network(net, rng)
+        cases.append((X, Y, params, backward(X, Y, cache_), 1e-5))
+    for X, Y, params, gradients, epsilon in cases:
+        shown = f"parameters, gradients, X, Y, {epsilon:g}"
+        call = f"gradient_check_n({shown})"
+        value = run(submission, "gradient_check_n", params, gradients, X, Y, epsilon, shown=shown)
+        got = checks.as_float(value, call, "the relative difference, a number")
+        check_not_mutated(submission)
+        checks.true(
+            0 <= got < THRESHOLD,
+            f"{call} returned {got:.6g} for gradients that are correct; a "
+            f"correct check gives below {THRESHOLD:g}. Check that the numeric vector and "
+            "the gradient vector list the parameters in the same order, and that each cost "
+            "is computed from a copy of theta with only entry i changed.",
+        )
+
+
+@pytest.mark.points(5)
+@pytest.mark.section("central-difference")
+def test_part2_gradient_check_n_uses_central_differences_with_epsilon(submission, rng, net):
+    """Part 2: gradient_check_n uses the epsilon it is given, in a central difference."""
+    X, Y, params, cache_ = draw_network(net, rng)
+    gradients = backward(X, Y, cache_)
+    epsilon = 1e-3
+    # At this step the numeric gradient's error is the central difference's truncation
+    # (~epsilon**2), the same for any correct implementation; a one-sided difference would
+    # be off by ~epsilon, and one that ignores epsilon by much less.
+    expected = whole(gradients, numeric(net, X, Y, params, epsilon))
+    call = "gradient_check_n(parameters, gradients, X, Y, epsilon=1e-3)"
+    got = checks.as_float(
+        run(
+            submission,
+            "gradient_check_n",
+            params,
+            gradients,
+            X,
+            Y,
+            epsilon=epsilon,
+            shown=call[len("gradient_check_n(") : -1],
+        ),
+        call,
+        "the relative difference, a number",
+    )
+    checks.close(
+        got,
+        expected,
+        call,
+        rtol=0.05,
+        atol=1e-10,
+        why="With epsilon = 1e-3 the central difference (J(theta + eps) - "
+        "J(theta - eps)) / (2 eps) is off by ~eps**2 only; a one-sided difference is "
+        "off by ~eps, and ignoring epsilon gives another value. Use the epsilon "
+        "argument on both sides.",
+    )
+
+
+@pytest.mark.points(6)
+@pytest.mark.section(RELATIVE)
+def test_part2_gradient_check_n_measures_injected_bugs(submission, rng, net):
+    """Part 2: gradient_check_n measures other bugs as the grader does, at any layer sizes."""
+    bugs = [
+        ("multiplied by 3", lambda g: 3 * g),
+        ("with its sign flipped", lambda g: -g),
+        ("with one entry 10% off", None),
+    ]
+    for label, change in bugs:
+        X, Y, params, cache_ = draw_network(net, rng)
+        gradients = backward(X, Y, cache_)
+        name = str(rng.choice(NAMES))
+        if change is None:
+            flat = gradients["d" + name].reshape(-1)
+            flat[int(np.argmax(np.abs(flat)))] *= 1.1
+        else:
+            gradients["d" + name] = change(gradients["d" + name])
+        expected = whole(gradients, numeric(net, X, Y, params, 1e-7))
+        got = checks.as_float(
+            run(submission, "gradient_check_n", params, gradients, X, Y),
+            call_text(submission),
+            "the relative difference, a number",
+        )
+        checks.close(
+            got,
+            expected,
+            call_text(submission),
+            rtol=1e-3,
+            atol=1e-8,
+            why=f"Here d{name} is the true gradient {label}; the grader's own check "
+            f"gives {expected:.6g}. Read the layer sizes from the arrays, and keep "
+            "the parameter order of dictionary_to_vector in both vectors.",
+        )
+
+
+# --- Part 3: the fixed backward pass ---------------------------------------------------
+
+
+def _check_backward(submission, net, X, Y, params, cache_, where):
+    result = run(submission, "backward_propagation_n", X, Y, cache_)
+    call = call_text(submission)
+    if not isinstance(result, dict):
+        checks.fail(f"{call} returned {checks.show(result)}; expected the dictionary of gradients.")
+    missing = [f"d{n}" for n in NAMES if f"d{n}" not in result]
+    if missing:
+        checks.fail(f"{call} returned no {', '.join(missing)}; keep every key of the stub.")
+    gradients = {}
+    for name in NAMES:
+        gradients["d" + name] = checks.as_array(
+            result["d" + name], call, shape=params[name].shape, what=f"d{name}, shaped like {name}"
+        )
+    # The grader's own check, at a step where round-off and truncation are both ~1e-10.
+    numbers = numeric(net, X, Y, params, 1e-6)
+    overall = whole(gradients, numbers)
+    tensors = per_tensor(gradients, numbers)
+    wrong = [f"d{n} ({tensors[n]:.3g})" for n in NAMES if tensors[n] > 1e-6]
+    if overall >= THRESHOLD or wrong:
+        checks.fail(
+            f"{call} on {where}: the grader's gradient check gives a relative "
+            f"difference of {overall:.4g} (a correct backward pass gives below "
+            f"{THRESHOLD:g}). Per gradient it disagrees in "
+            f"{', '.join(wrong) or 'small ways everywhere'}. Run your gradient_report "
+            "on it and compare those lines with the derivation."
+        )
+    return gradients
+
+
+@pytest.mark.points(10)
+@pytest.mark.section("gradient-checking")
+def test_part3_planted_bugs_are_fixed(submission, net):
+    """Part 3: backward_propagation_n, fixed, passes the grader's check on the project's data."""
+    X, Y, params, cache_ = project_data(net)
+    _check_backward(submission, net, X, Y, params, cache_, "the project's data")
+
+
+@pytest.mark.points(8)
+@pytest.mark.section("gradient-checking")
+def test_part3_backward_is_right_on_other_networks(submission, rng, net):
+    """Part 3: the fixed backward_propagation_n is right for other sizes and batches."""
+    for _ in range(3):
+        X, Y, params, cache_ = draw_network(net, rng)
+        shape = "x".join(str(params[f"W{i}"].shape[1]) for i in (1, 2, 3))
+        _check_backward(
+            submission, net, X, Y, params, cache_, f"a {shape}x1 network with {X.shape[1]} examples"
+        )
+
+
+@pytest.mark.points(3)
+@pytest.mark.section(THRESHOLDS)
+def test_part3_your_checker_passes_your_backward(submission, net):
+    """Part 3: your own gradient_check_n scores your fixed backward pass below 2e-7."""
+    X, Y, params, cache_ = project_data(net)
+    gradients = _check_backward(submission, net, X, Y, params, cache_, "the project's data")
+    got = checks.as_float(
+        run(submission, "gradient_check_n", params, gradients, X, Y),
+        call_text(submission),
+        "the relative difference, a number",
+    )
+    checks.true(
+        got < THRESHOLD,
+        f"Your gradient_check_n gives {got:.6g} for your fixed backward pass, which the "
+        f"grader finds correct; it should be below {THRESHOLD:g}.",
+    )
+
+
+# --- Part 4: the report per parameter ----------------------------------------------------
+
+
+def _read_report(submission, params, gradients, X, Y) -> dict:
+    report = run(submission, "gradient_report", params, gradients, X, Y)
+    call = call_text(submission)
+    if not isinstance(report, dict):
+        checks.fail(
+            f"{call} returned {checks.show(report)}; expected a dictionary from "
+            "parameter name to its entry."
+        )
+    missing = [n for n in NAMES if n not in report]
+    if missing:
+        checks.fail(
+            f"{call} has no entry for {', '.join(missing)}; expected one for each of "
+            f"{', '.join(NAMES)} (the parameter names, without the d)."
+        )
+    parsed = {}
+    for name in NAMES:
+        entry = report[name]
+        keys = ("difference", "index", "analytic", "numeric")
+        if not isinstance(entry, dict) or any(k not in entry for k in keys):
+            checks.fail(
+                f"{call}: the entry for {name} is {checks.show(entry)}; expected a "
+                "dictionary with the keys 'difference', 'index', 'analytic' and "
+                "'numeric'."
+            )
+        shape = params[name].shape
+        index = entry["index"]
+        if isinstance(index, int | np.integer) and 0 <= index < params[name].size:
+            index = np.unravel_index(int(index), shape)  # a flat index is just as clear
+        try:
+            index = tuple(int(i) for i in np.asarray(index).ravel())
+            params[name][index]
+            valid = len(index) == len(shape) and all(i >= 0 for i in index)
+        except (TypeError, ValueError, IndexError):
+            valid = False
+        if not valid:
+            checks.fail(
+                f"{call}: the index for {name} is {checks.show(entry['index'])}; "
+                f"expected a tuple of {len(shape)} whole numbers within the shape "
+                f"{shape}, such as (0, 0)."
+            )
+        parsed[name] = {
+            "difference": checks.as_float(
+                entry["difference"], f"{call}[{name!r}]['difference']", "a relative difference"
+            ),
+            "index": index,
+            "analytic": checks.as_float(entry["analytic"], f"{call}[{name!r}]['analytic']"),
+            "numeric": checks.as_float(entry["numeric"], f"{call}[{name!r}]['numeric']"),
+        }
+    return parsed
+
+
+def _check_report(submission, net, X, Y, params, gradients, bugged: set[str], story: str):
+    """The report's entries agree with the grader's own per-tensor check at epsilon 1e-7,
+    and its largest difference is in one of the ``bugged`` parameters."""
+    report = _read_report(submission, params, gradients, X, Y)
+    call = call_text(submission)
+    numbers = numeric(net, X, Y, params, 1e-7)
+    expected = per_tensor(gradients, numbers)
+    for name in NAMES:
+        got = report[name]
+        analytic = gradients["d" + name]
+        if expected[name] > BUG:
+            checks.close(
+                got["difference"],
+                expected[name],
+                f"{call}[{name!r}]['difference']",
+                rtol=1e-3,
+                section=RELATIVE,
+                why=f"{story} The grader's own check of {name} alone gives "
+                f"{expected[name]:.6g}: compare only {name}'s analytic and numeric "
+                "entries, with ||a - b|| / (||a|| + ||b||).",
+            )
+            error = np.abs(analytic - numbers[name])
+            checks.true(
+                error[got["index"]] >= 0.99 * error.max(),
+                f"{call}[{name!r}]['index'] is {got['index']}, where |analytic - numeric| is "
+                f"{error[got['index']]:.3g}; the largest, {error.max():.3g}, is at "
+                f"{tuple(int(i) for i in np.unravel_index(np.argmax(error), error.shape))}. "
+                "The worst entry is the one with the largest absolute difference.",
+            )
+        elif name not in bugged:
+            checks.true(
+                0 <= got["difference"] < QUIET,
+                f"{call}[{name!r}]['difference'] is {got['difference']:.6g}, but {name}'s "
+                f"gradient is correct in this case. {story} The grader's check of {name} alone "
+                f"gives {expected[name]:.3g}. Compare {name}'s entries only, in the same order "
+                "on both sides.",
+                section=RELATIVE,
+            )
+        index = got["index"]
+        checks.close(
+            got["analytic"],
+            analytic[index],
+            f"{call}[{name!r}]['analytic']",
+            rtol=1e-12,
+            atol=1e-15,
+            why=f"It should be gradients['d{name}'][{index}], the analytic value at "
+            "the index you report.",
+        )
+        checks.close(
+            got["numeric"],
+            numbers[name][index],
+            f"{call}[{name!r}]['numeric']",
+            rtol=1e-5,
+            atol=1e-6,
+            why=f"It should be the central difference for {name}[{index}] with epsilon = 1e-7.",
+        )
+    worst = max(NAMES, key=lambda n: report[n]["difference"])
+    checks.true(
+        worst in bugged,
+        f"{call}: {story} The largest difference in your report is {worst}'s "
+        f"({report[worst]['difference']:.3g}), but the bug is in "
+        f"{' or '.join(sorted(bugged))}.",
+        section=THRESHOLDS,
+    )
+
+
+@pytest.mark.points(3)
+@pytest.mark.section(THRESHOLDS)
+def test_part4_report_of_correct_gradients(submission, net):
+    """Part 4: gradient_report has an entry per parameter, all quiet for correct gradients."""
+    X, Y, params, cache_ = project_data(net)
+    gradients = backward(X, Y, cache_)
+    report = _read_report(submission, params, gradients, X, Y)
+    check_not_mutated(submission)
+    numbers = numeric(net, X, Y, params, 1e-7)
+    for name in NAMES:
+        got = report[name]
+        checks.true(
+            0 <= got["difference"] < QUIET,
+            f"{call_text(submission)}[{name!r}]['difference'] is "
+            f"{got['difference']:.6g} for correct gradients; expected below {QUIET:g}.",
+            section=RELATIVE,
+        )
+        index = got["index"]
+        checks.close(
+            got["analytic"],
+            gradients["d" + name][index],
+            f"{call_text(submission)}[{name!r}]['analytic']",
+            rtol=1e-12,
+            atol=1e-15,
+            why=f"It should be gradients['d{name}'][{index}].",
+        )
+        checks.close(
+            got["numeric"],
+            numbers[name][index],
+            f"{call_text(submission)}[{name!r}]['numeric']",
+            rtol=1e-5,
+            atol=1e-6,
+            why=f"It should be the central difference for {name}[{index}].",
+        )
+
+
+@pytest.mark.points(4)
+@pytest.mark.section(THRESHOLDS)
+def test_part4_report_names_the_planted_bugs(submission, net):
+    """Part 4: for the planted bugs the report points at W2 (1/3) and b1 (3/5), and only them."""
+    X, Y, params, _, buggy, _ = planted_expectation(net)
+    _check_report(
+        submission,
+        net,
+        X,
+        Y,
+        params,
+        buggy,
+        {"W2", "b1"},
+        "These are the stub's gradients, with dW2 doubled and db1 four times too "
+        "large (relative differences 1/3 and 3/5).",
+    )
+
+
+@pytest.mark.points(3)
+@pytest.mark.section(THRESHOLDS)
+def test_part4_report_finds_a_transpose(submission, rng, net):
+    """Part 4: a transposed dW2 (on a network where W2 is square) is reported in W2."""
+    while True:  # a nearly symmetric dW2 would hide its own transpose: draw another
+        X, Y, params, cache_ = draw_network(net, rng, square=True)
+        gradients = backward(X, Y, cache_)
+        if relative(gradients["dW2"].T, gradients["dW2"]) > 1e-2:
+            break
+    gradients["dW2"] = gradients["dW2"].T.copy()
+    _check_report(submission, net, X, Y, params, gradients, {"W2"}, "Here dW2 is transposed.")
+
+
+@pytest.mark.points(3)
+@pytest.mark.section(THRESHOLDS)
+def test_part4_report_finds_a_missing_one_over_m(submission, rng, net):
+    """Part 4: a gradient missing its 1/m is reported in its own parameter."""
+    X, Y, params, cache_ = draw_network(net, rng, m=int(rng.integers(4, 9)))
+    gradients = backward(X, Y, cache_)
+    name = str(rng.choice(NAMES))
+    gradients["d" + name] = gradients["d" + name] * X.shape[1]
+    _check_report(
+        submission,
+        net,
+        X,
+        Y,
+        params,
+        gradients,
+        {name},
+        f"Here d{name} misses its 1/m (m = {X.shape[1]}).",
+    )
+
+
+@pytest.mark.points(3)
+@pytest.mark.section(THRESHOLDS)
+def test_part4_report_finds_a_wrong_relu_derivative(submission, rng, net):
+    """Part 4: a first-layer ReLU derivative of 1 everywhere is reported in W1 or b1."""
+    while True:  # the mask must matter: some first-layer unit is off for some example
+        X, Y, params, cache_ = draw_network(net, rng)
+        gradients = backward(X, Y, cache_, relu_mask=False)
+        right = backward(X, Y, cache_)
+        if max(relative(gradients[k], right[k]) for k in ("dW1", "db1")) > 1e-2:
+            break
+    _check_report(
+        submission,
+        net,
+        X,
+        Y,
+        params,
+        gradients,
+        {"W1", "b1"},
+        "Here the first ReLU's derivative is taken as 1 everywhere (no mask), which "
+        "spoils dW1 and db1 only.",
+    )
+
+
+@pytest.mark.points(3)
+@pytest.mark.section(THRESHOLDS)
+def test_part4_report_finds_one_wrong_entry(submission, rng, net):
+    """Part 4: a single entry 1% off is found, at the right index."""
+    X, Y, params, cache_ = draw_network(net, rng)
+    gradients = backward(X, Y, cache_)
+    name = str(rng.choice(["W1", "W2", "b1"]))
+    flat = gradients["d" + name].reshape(-1)
+    big = np.flatnonzero(np.abs(flat) >= 0.5 * np.abs(flat).max())
+    entry = int(rng.choice(big))
+    flat[entry] *= 1.01
+    index = tuple(int(i) for i in np.unravel_index(entry, gradients["d" + name].shape))
+    _check_report(
+        submission,
+        net,
+        X,
+        Y,
+        params,
+        gradients,
+        {name},
+        f"Here only d{name}{list(index)} is 1% off.",
+    )

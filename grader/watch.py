@@ -1,0 +1,330 @@
+"""``course watch``: grade an exercise each time its file is saved.
+
+Changes are noticed from file-system events (watchfiles) where they arrive; where they do
+not (some network drives, containers, WSL folders), the file is checked every half
+second instead: on request (``--poll``), when watchfiles cannot start, or automatically
+once a change is seen that no event announced. Only a change of the file's content
+counts, so an editor that saves twice grades once.
+
+Each grade runs ``course grade ID`` in a process of its own (the same output, the same
+recorded attempt) on a cleared screen. On a terminal the learner can also type a key and
+Enter: g grade now, h a hint, n the next exercise, q quit; Ctrl-C quits cleanly, and
+stops a grade that is running without recording half of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from grader.catalog import Catalog, Exercise
+from grader.report import WATCH_ENV
+from grader.term import is_terminal, style
+
+POLL_SECONDS = 0.5
+EVENT_CHECK_MS = 1000  # how often the event watcher also looks at the file itself
+SETTLE_SECONDS = 0.15  # let an editor finish writing before grading
+WATCHED_KINDS = ("exercise", "project")  # a quiz is taken, not watched
+
+KEYS = {"": "grade", "g": "grade", "h": "hint", "n": "next", "q": "quit", "quit": "quit"}
+
+
+def fingerprint(path: Path) -> bytes | None:
+    """The file's content, hashed; None while it is missing (an editor's rename)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
+
+
+class FileWatcher:
+    """Puts ``("changed", None)`` on ``events`` each time the file's content changes, and
+    ``("note", text)`` when it has to change how it watches."""
+
+    def __init__(self, path: Path, events: queue.Queue, poll: bool):
+        self.path, self.events = path, events
+        self.polling = poll
+        self.stop = threading.Event()
+        self.last = fingerprint(path)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=3)
+
+    def _changed(self) -> bool:
+        current = fingerprint(self.path)
+        if current is None or current == self.last:
+            return False
+        self.last = current
+        self.events.put(("changed", None))
+        return True
+
+    def _run(self) -> None:
+        if not self.polling:
+            self._watch_events()
+        if not self.stop.is_set():
+            self.polling = True
+            while not self.stop.wait(POLL_SECONDS):
+                self._changed()
+
+    def _watch_events(self) -> None:
+        """Wait for file events; return to fall back to polling."""
+        try:
+            import watchfiles
+        except ImportError:
+            self._fall_back("watchfiles is not installed")
+            return
+        name = self.path.name
+        unannounced = 0  # changes in a row that no event announced
+        try:
+            for changes in watchfiles.watch(
+                self.path.parent,
+                watch_filter=lambda _change, changed: Path(changed).name == name,
+                stop_event=self.stop,
+                rust_timeout=EVENT_CHECK_MS,
+                yield_on_timeout=True,
+                debounce=100,
+                step=50,
+                recursive=False,
+                raise_interrupt=False,
+            ):
+                changed = self._changed()
+                if changes:
+                    unannounced = 0
+                elif changed:
+                    unannounced += 1
+                    if unannounced >= 2:  # one could be a race with the time-out
+                        self._fall_back("file events do not seem to arrive here")
+                        return
+        except Exception as exc:  # watchfiles reports a platform limit as various errors
+            self._fall_back(f"file events are not available here ({exc})")
+
+    def _fall_back(self, why: str) -> None:
+        self.events.put(
+            ("note", f"Note: {why}; checking the file every {POLL_SECONDS:g} s instead.")
+        )
+
+
+def _read_keys(events: queue.Queue) -> None:
+    """A key and Enter from the learner's terminal, as actions on ``events``."""
+    for line in sys.stdin:
+        action = KEYS.get(line.strip().lower())
+        events.put((action, None) if action else ("help", None))
+    events.put(("eof", None))
+
+
+def default_target(catalog: Catalog) -> Exercise:
+    """What to watch when no id is given: the item the dashboard says is next."""
+    target = _following(catalog, None, stay=True)
+    if target is None:
+        raise LookupError(
+            "Every exercise and project is passed: there is nothing left to watch. "
+            "'course' shows where you stand."
+        )
+    return target
+
+
+def _following(catalog: Catalog, after: str | None, stay: bool = False) -> Exercise | None:
+    from grader import progress
+    from grader.store import open_store
+
+    store = open_store(catalog.root)
+    try:
+        state = progress.collect(catalog, store)
+    finally:
+        store.close()
+    start = after if after is not None else (state.last.exercise.id if state.last else None)
+    item = state.next_after(start, stay=stay, kinds=WATCHED_KINDS)
+    return item.exercise if item else None
+
+
+class Watch:
+    def __init__(
+        self,
+        catalog: Catalog,
+        exercise: Exercise,
+        *,
+        poll: bool = False,
+        advance: bool = False,
+        max_runs: int | None = None,
+        echo: Callable[[str], None] = click.echo,
+    ):
+        self.catalog, self.exercise = catalog, exercise
+        self.poll, self.advance, self.max_runs = poll, advance, max_runs
+        self.echo = echo
+        self.events: queue.Queue = queue.Queue()
+        self.keys = is_terminal(sys.stdin)
+        self.runs = 0
+        self.watcher: FileWatcher | None = None
+
+    @property
+    def path(self) -> Path:
+        return self.exercise.path(self.exercise.stub)
+
+    def run(self) -> int:
+        """Watch until the learner quits; the exit status of the last grade with
+        ``max_runs``, else 0."""
+        if self.keys:
+            threading.Thread(target=_read_keys, args=(self.events,), daemon=True).start()
+        code = 1
+        try:
+            self._watch(self.exercise)
+            while True:
+                code = self._grade()
+                if self.max_runs and self.runs >= self.max_runs:
+                    return code
+                if code == 0 and self.advance and not self._advance():
+                    return 0
+                self._footer(passed=code == 0)
+                if not self._wait():
+                    self.echo("Stopped watching.")
+                    return 0
+        except KeyboardInterrupt:
+            self.echo("\nStopped watching.")
+            return 0 if self.max_runs is None else code
+        finally:
+            if self.watcher is not None:
+                self.watcher.close()
+
+    def _watch(self, exercise: Exercise) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
+            self.poll = self.poll or self.watcher.polling  # a fall-back holds for the session
+        self.exercise = exercise
+        self.watcher = FileWatcher(self.path, self.events, self.poll)
+        self.watcher.start()
+
+    def _grade(self) -> int:
+        self.runs += 1
+        if is_terminal():
+            click.clear()
+        else:
+            self.echo(f"=== course watch: grade {self.runs} ===")
+        stamp = time.strftime("%H:%M:%S")
+        self.echo(style(f"course watch  {self.exercise.id}  graded at {stamp}", dim=True))
+        sys.stdout.flush()
+        # -P and PYTHONPATH: the grade runs this very grader package, never a folder
+        # named grader that happens to sit in the current directory.
+        command = [sys.executable, "-P", "-m", "grader", "grade", self.exercise.id]
+        # Its own session: Ctrl-C reaches this process only, which then stops the grade
+        # before it records anything, rather than leaving half a run behind.
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        search = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": search, WATCH_ENV: self.exercise.id}
+        child = subprocess.Popen(command, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            try:
+                os.killpg(child.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            child.wait()
+            raise
+
+    def _footer(self, passed: bool) -> None:
+        rel = self.exercise.stub
+        polling = " (checking every 0.5 s)" if self.watcher and self.watcher.polling else ""
+        lines = [style(f"Watching {rel}{polling}: save it to grade again.", "cyan")]
+        if passed:
+            following = _following(self.catalog, self.exercise.id)
+            if following is None:
+                lines.append("Every exercise and project is passed: 'course' shows the rest.")
+            elif self.keys:
+                lines.append(
+                    style("Passed! ", "green", bold=True)
+                    + f"Type n and Enter to go on to {following.short}."
+                )
+            else:
+                lines.append(f"Passed! Next: course watch {following.id}")
+        if self.keys:
+            lines.append(
+                style("Keys, then Enter: g grade now, h hint, n next exercise, q quit.", dim=True)
+            )
+        else:
+            lines.append(style("Ctrl-C stops watching.", dim=True))
+        self.echo("\n".join(lines))
+
+    def _wait(self) -> bool:
+        """Wait for something to do; False to quit. Returns when a grade is due."""
+        while True:
+            try:
+                action, detail = self.events.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if action == "changed":
+                time.sleep(SETTLE_SECONDS)
+                self._drain("changed")
+                return True
+            if action == "grade":
+                return True
+            if action == "quit":
+                return False
+            if action == "note":
+                self.echo(style(detail, "yellow"))
+            elif action == "hint":
+                self._hint()
+            elif action == "next":
+                if self._advance():
+                    return True
+            elif action == "help":
+                self.echo("Keys, then Enter: g grade now, h hint, n next exercise, q quit.")
+            elif action == "eof":
+                self.keys = False
+
+    def _drain(self, action: str) -> None:
+        """Drop queued events of one kind (several saves in a row grade once)."""
+        kept = []
+        while True:
+            try:
+                item = self.events.get_nowait()
+            except queue.Empty:
+                break
+            if item[0] != action:
+                kept.append(item)
+        for item in kept:
+            self.events.put(item)
+
+    def _advance(self) -> bool:
+        """Move on to the next item not passed; False when there is none."""
+        following = _following(self.catalog, self.exercise.id)
+        if following is None:
+            self.echo(style("Every exercise and project is passed. Well done!", "green"))
+            quiz = [
+                e
+                for e in self.catalog.lesson(self.exercise.lesson_id).exercises
+                if e.kind == "quiz"
+            ]
+            if quiz:
+                self.echo(f"The quiz, if it is still to do: course quiz {quiz[0].lesson_id}")
+            return False
+        self.echo(f"Next: {following.short}: edit {following.stub}")
+        self._watch(following)
+        return True
+
+    def _hint(self) -> None:
+        from grader import hints
+        from grader.solution import has_passed
+        from grader.store import open_store
+
+        lesson = self.catalog.lesson(self.exercise.lesson_id)
+        store = open_store(self.catalog.root)
+        try:
+            shown = hints.next_hint(store, self.exercise, lesson, has_passed(store, self.exercise))
+        finally:
+            store.close()
+        self.echo("\n" + "\n".join(hints.lines(shown, self.exercise, lesson)))

@@ -1,0 +1,18 @@
+"""Wrong: expands f'(x) minus the approximation, so every term has the opposite sign."""
+
+import sympy
+
+FORWARD_ORDER = 1
+CENTRAL_ORDER = 2
+
+x, h = sympy.symbols("x h")
+f = sympy.Function("f")
+
+
+def leading_error_term(approximation):
+    error = sympy.Derivative(f(x), x) - approximation
+    for n in range(12):
+        term = sympy.expand(sympy.series(error, h, 0, n).removeO().doit())
+        if term != 0:
+            return term
+    return sympy.S.Zero
