@@ -8,8 +8,8 @@
    1/m), each to be localised to the right tensor, and no false alarm on correct
    gradients. The plain loop's single relative difference is shown next to it, read with
    the usual thresholds (above 1e-7: not clean; above 1e-3: a bug).
-3. float32: the same model in single precision, where the checker's steps and tolerances
-   follow the dtype.
+3. float32: the same model in single precision, checked in its own dtype (steps and
+   tolerances follow it) and with the numeric side promoted to float64.
 
 If PyTorch is installed, ``torch.autograd.gradcheck`` (slow and fast mode) adds columns to
 the detection table; otherwise they are skipped.
@@ -338,31 +338,51 @@ def detection_table(ref, seeds: int) -> None:
 
 def float32_check(ref, seeds: int) -> None:
     print(f"3. float32: the same MLP in single precision, {seeds} seeds")
-    false_alarms = found = 0
-    steps = []
-    for seed in range(seeds):
-        params, X, Y = make_model(2000 + seed, np.float32)
-        grads = backward(params, X, Y)
-
-        def cost(p, X=X, Y=Y):
-            return forward(p, X, Y)[0]
-
-        numeric = ref.numeric_gradient(cost, params)
-        steps.append(float(np.median(numeric.steps["W2"])))
-        false_alarms += not ref.compare(numeric, grads).ok
-        bad, culprit, _ = plant("weight x2", grads, np.random.default_rng(seed))
-        found += ref.compare(numeric, bad).bugs == [culprit]
     print(
-        f"   median step {statistics.median(steps):.2g} (cbrt(eps32) = "
-        f"{np.cbrt(np.finfo(np.float32).eps):.2g}); false alarms on correct gradients "
-        f"{false_alarms}/{seeds}; a weight gradient x2 localised {found}/{seeds}"
+        "   Steps and tolerances follow the dtype: in float32 the scaled step is about "
+        f"{np.cbrt(np.finfo(np.float32).eps):.2g} (cbrt(eps32))."
+    )
+    print(
+        f"   {'numeric side':<34} {'false alarms':>13} {'kink warn.':>11} "
+        f"{'weight x2 localised':>20} {'1% element localised':>21}"
+    )
+    for label, precision in (
+        ("float32 (the parameters' dtype)", None),
+        ("float64 (precision=np.float64)", np.float64),
+    ):
+        false_alarms = kinks = doubled = element = 0
+        for seed in range(seeds):
+            params, X, Y = make_model(2000 + seed, np.float32)
+            grads = backward(params, X, Y)
+
+            def cost(p, X=X, Y=Y):
+                return forward(p, X, Y)[0]
+
+            numeric = ref.numeric_gradient(cost, params, precision=precision)
+            report = ref.compare(numeric, grads)
+            false_alarms += not report.ok
+            kinks += sum(len(t.kinks) for t in report.tensors.values())
+            bad, culprit, _ = plant("weight x2", grads, np.random.default_rng([seed, 0]))
+            doubled += ref.compare(numeric, bad).bugs == [culprit]
+            bad, culprit, _ = plant("one element 1% off", grads, np.random.default_rng([seed, 1]))
+            element += ref.compare(numeric, bad).bugs == [culprit]
+        print(
+            f"   {label:<34} {false_alarms:>10}/{seeds} {kinks:>11} {doubled:>17}/{seeds} "
+            f"{element:>18}/{seeds}"
+        )
+    print(
+        "   In float32 a step near 5e-3 is needed against round-off, and in a ReLU network "
+        "such steps cross kinks (often several) for a good share of the coordinates: the "
+        "check cannot be clean. Evaluating the float32 parameters in float64 (a NumPy cost "
+        "then computes in float64) removes both problems; only the analytic gradient's own "
+        "float32 rounding is tolerated."
     )
     plain_params, X, Y = make_model(2000, np.float32)
     grads = backward(plain_params, X, Y)
     difference = relative(flat(grads, list(plain_params)), plain_numeric(plain_params, X, Y))
     print(
-        f"   for comparison, the plain loop at eps {PLAIN_EPSILON:g} in float32 gives "
-        f"{difference:.2g} for correct gradients (seed 0)"
+        f"   For comparison, the plain loop at eps {PLAIN_EPSILON:g} in float32 gives "
+        f"{difference:.2g} for correct gradients (seed 0): most steps vanish in rounding."
     )
 
 

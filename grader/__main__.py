@@ -2,4 +2,4 @@
 
 from grader.cli import main
 
-main()
+main(prog_name="course")  # the name shell completion and help text use

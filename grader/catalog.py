@@ -79,8 +79,14 @@ class Lesson:
     exercises: tuple[Exercise, ...]
 
     def section_ref(self, anchor: str) -> str:
-        """Where a learner reads about ``anchor``, as a path they can open."""
-        return f"{self.folder}/{Path(self.page).name}#{anchor}" if anchor else self.folder
+        """Where a learner reads about ``anchor``: the lesson page (the built site's page
+        when 'course site build' has made it, since the source holds placeholders)."""
+        page = Path(self.page)
+        built = Path("site/_build") / page.parent / "index.html"
+        root = repo_root()
+        if page.name == "index.md" and (root / built).is_file():
+            return f"{built.as_posix()}#{anchor}" if anchor else built.as_posix()
+        return f"{self.folder}/{page.name}#{anchor}" if anchor else self.folder
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,18 @@ class Catalog:
         return [self.exercise(wanted)]
 
     def _unknown(self, wanted: str) -> UnknownId:
+        # Learners also type a file: "ex2", "ex2_step_size.py" or the stub's whole path.
+        typed = wanted.strip().rstrip("/")
+        name = Path(typed).name
+        by_file = [
+            e.id
+            for e in self.exercises
+            if typed == e.stub
+            or name in (Path(e.stub).name, Path(e.stub).stem)
+            or Path(e.stub).stem.split("_")[0] == name
+        ]
+        if by_file:
+            return UnknownId(wanted, by_file[:3])
         ids = [lesson.id for lesson in self.lessons] + [e.id for e in self.exercises]
         close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
         if not close:  # "39.5" or "5" should still find 1.2.39.5

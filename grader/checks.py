@@ -74,8 +74,10 @@ def as_array(
     *,
     shape: tuple[int, ...] | None = None,
     what: str = "an array",
+    why_shape: str = "the same as the input",
 ) -> np.ndarray:
-    """The learner's value as a float array of the given shape (lists are accepted)."""
+    """The learner's value as a float array of the given shape (lists are accepted);
+    ``why_shape`` says why that shape is expected."""
     if value is None:
         fail(
             f"{_called(call)} returned None (did you forget a return statement?); expected {what}."
@@ -87,7 +89,7 @@ def as_array(
     if shape is not None and array.shape != tuple(shape):
         fail(
             f"{_called(call)} returned {what} of shape {array.shape}; expected shape "
-            f"{tuple(shape)}, the same as the input."
+            f"{tuple(shape)}, {why_shape}."
         )
     if np.isnan(array).any():
         fail(

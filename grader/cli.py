@@ -210,9 +210,10 @@ def grade(
         jobs.append((ex, path.resolve()))
     sources = {ex.id: path.read_text(encoding="utf-8", errors="replace") for ex, path in jobs}
 
-    from grader import report, runner
+    from grader import report, runner, term
 
-    results = runner.grade(jobs, seed=seed)
+    with term.working(f"Grading {exercise_id}"):
+        results = runner.grade(jobs, seed=seed)
     if submission is None and not solution:
         _record(cat, results, sources)
     if junit_xml is not None:
@@ -562,6 +563,44 @@ def instructor_grade(
     finally:
         progress.close()
     click.echo("\n".join(instructor_mod.summary_lines(summary, out_csv, out_json)))
+
+
+@main.group("site")
+def site_group() -> None:
+    """The course site: lessons, exercises, quiz and plots, built and served on this machine."""
+
+
+@site_group.command("build")
+@click.option(
+    "--site-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to write the site (default: site/_build/).",
+)
+def site_build(site_dir: Path | None) -> None:
+    """Build the site strictly (a broken link or anchor fails the build)."""
+    from grader import site as site_mod
+
+    cat = _catalog()
+    try:
+        code, out = site_mod.build(cat.root, site_dir)
+    except site_mod.SiteError as exc:
+        raise UsageError(str(exc)) from None
+    if code == 0:
+        click.echo(f"The site is in {out}; open {out / 'index.html'} or run 'course site serve'.")
+    sys.exit(code)
+
+
+@site_group.command("serve")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def site_serve(port: int) -> None:
+    """Serve the site at http://127.0.0.1:PORT/, rebuilding it when a page changes."""
+    from grader import site as site_mod
+
+    cat = _catalog()
+    try:
+        sys.exit(site_mod.serve(cat.root, port))
+    except site_mod.SiteError as exc:
+        raise UsageError(str(exc)) from None
 
 
 if __name__ == "__main__":

@@ -57,6 +57,11 @@ def _item_state(item: ItemProgress) -> str:
     return f"{verb}: {item.command}"
 
 
+def _homework(lp: LessonProgress) -> list[str]:
+    """The lesson's homework checklist, which ticks itself."""
+    return [style(f"Homework of lesson {lp.lesson.id}", bold=True), *_checklist(lp), ""]
+
+
 def _checklist(lp: LessonProgress) -> list[str]:
     lines = []
     for entry in lp.homework:
@@ -97,7 +102,7 @@ def render_dashboard(progress: CourseProgress) -> list[str]:
     else:
         lines += _next_block(following, current) + [""]
     lines += _special_items(current)
-    lines += [style("Homework", bold=True)] + _checklist(current) + [""]
+    lines += _homework(current)
     lines.append("More: course progress | course list | course --help")
     return lines
 
@@ -152,7 +157,7 @@ def render_progress(progress: CourseProgress) -> list[str]:
             )
         lines.append("")
         lines += _special_items(lp)
-        lines += [style("Homework", bold=True)] + _checklist(lp) + [""]
+        lines += _homework(lp)
     following = progress.next
     if following is not None:
         lines.append(f"Next: {following.exercise.short}: {following.command}")

@@ -92,6 +92,8 @@ def take(
         file=out,
         highlight=False,
         no_color=bool(os.environ.get("NO_COLOR")),
+        # no_color alone keeps bold and dim; NO_COLOR asks for plain text
+        color_system=None if os.environ.get("NO_COLOR") else "auto",
         quiet=quiet,
         soft_wrap=not out.isatty(),
     )

@@ -100,7 +100,7 @@ WATCH_ENV = "COURSE_WATCH"  # set by 'course watch' to the id it grades
 STUB_MESSAGE = re.compile(r"^(\w+) still raises NotImplementedError\b")  # see plugin.py
 OUTPUT_LINES = 8  # of a learner's printed output shown under the first failing check
 OUTPUT_WIDTH = 100
-SUMMARY_WIDTH = 96  # one line per further failing check
+SUMMARY_WIDTH = 160  # per further failing check: about two lines of a terminal
 
 
 def print_results(results: Sequence[ExerciseResult], catalog: Catalog) -> None:
@@ -193,12 +193,12 @@ def _other_failures(failing) -> list[str]:
             if message == first.message
             else shorten(message, SUMMARY_WIDTH)
         )
-        lines.append(f"    {_numbers(numbers)}: {text}")
+        lines += wrap(f"{_numbers(numbers)}: {text}", "    ")
     if unwritten:
         numbers = sorted(n for ns in unwritten.values() for n in ns)
         names = ", ".join(unwritten)
         verb = "raises" if len(unwritten) == 1 else "raise"
-        lines.append(f"    {_numbers(numbers)}: {names} still {verb} NotImplementedError")
+        lines += wrap(f"{_numbers(numbers)}: {names} still {verb} NotImplementedError", "    ")
     return lines
 
 

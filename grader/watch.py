@@ -120,11 +120,23 @@ class FileWatcher:
 
 
 def _read_keys(events: queue.Queue) -> None:
-    """A key and Enter from the learner's terminal, as actions on ``events``."""
-    for line in sys.stdin:
-        action = KEYS.get(line.strip().lower())
-        events.put((action, None) if action else ("help", None))
-    events.put(("eof", None))
+    """A key and Enter from the learner's terminal, as actions on ``events``. Reads the
+    descriptor itself, not ``sys.stdin``, so that this daemon thread never holds the
+    buffered reader's lock while the interpreter shuts down."""
+    pending = b""
+    while True:
+        try:
+            chunk = os.read(0, 1024)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            events.put(("eof", None))
+            return
+        pending += chunk
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            action = KEYS.get(line.decode(errors="replace").strip().lower())
+            events.put((action, None) if action else ("help", None))
 
 
 def default_target(catalog: Catalog) -> Exercise:
@@ -220,11 +232,11 @@ class Watch:
         # -P and PYTHONPATH: the grade runs this very grader package, never a folder
         # named grader that happens to sit in the current directory.
         command = [sys.executable, "-P", "-m", "grader", "grade", self.exercise.id]
-        # Its own session: Ctrl-C reaches this process only, which then stops the grade
-        # before it records anything, rather than leaving half a run behind.
         package_parent = str(Path(__file__).resolve().parent.parent)
         search = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "PYTHONPATH": search, WATCH_ENV: self.exercise.id}
+        # Its own session: Ctrl-C reaches this process only, which then stops the grade
+        # before it records anything, rather than leaving half a run behind.
         child = subprocess.Popen(command, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
         try:
             return child.wait()
@@ -238,8 +250,9 @@ class Watch:
 
     def _footer(self, passed: bool) -> None:
         rel = self.exercise.stub
-        polling = " (checking every 0.5 s)" if self.watcher and self.watcher.polling else ""
-        lines = [style(f"Watching {rel}{polling}: save it to grade again.", "cyan")]
+        polled = self.watcher is not None and self.watcher.polling
+        how = f" (checking every {POLL_SECONDS:g} s)" if polled else ""
+        lines = [style(f"Watching {rel}{how}: save it to grade again.", "cyan")]
         if passed:
             following = _following(self.catalog, self.exercise.id)
             if following is None:

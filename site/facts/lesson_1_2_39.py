@@ -19,9 +19,12 @@ Everything here is deterministic: fixed grids, fixed seeds, no timings.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
+from types import ModuleType
 
 import mpmath
 import numpy as np
@@ -475,6 +478,7 @@ def facts() -> dict[str, float | int | str]:
             f"[[fact:sqrt_eps_{name}]] | [[fact:cbrt_eps_{name}]] |"
         )
     out["dtype_table"] = "\n".join(rows)
+    out.update(project_facts())
     return out
 
 
@@ -555,7 +559,160 @@ def error_figure() -> bytes:
     return buffer.getvalue()
 
 
+# -- The project's network: its gradient check against epsilon ------------------------------
+# The project page shows how the check of the project's own network depends on epsilon. The
+# cost is the project's forward pass, imported from the file learners use
+# (exercises/1.2.39/project/network.py, provided and read-only); the analytic gradient is
+# this module's backward pass above (same architecture and parameter names), with and
+# without the two planted bugs.
+
+PROJECT_NETWORK = Path(__file__).resolve().parents[2] / "exercises/1.2.39/project/network.py"
+PROJECT_EPSILONS = 10.0 ** np.linspace(-1.0, -10.0, 28)  # three per decade
+PROJECT_THRESHOLD = 2e-7  # what the project's grader asks of a fixed backward pass
+
+
+@cache
+def project_network() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("course_project_network", PROJECT_NETWORK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def project_check(epsilon: float, planted_bugs: bool = False, dtype=np.float64) -> float:
+    """Relative difference of the gradient check of the project's network and data.
+
+    Everything (data, parameters, step) is in ``dtype``; the numeric gradient perturbs one
+    parameter at a time by +-epsilon and calls the project's ``forward_propagation_n``.
+    """
+    network = project_network()
+    x, y, params = network.gradient_check_data()
+    x, y = x.astype(dtype), y.astype(dtype)
+    params = {name: value.astype(dtype) for name, value in params.items()}
+    analytic = to_vector(network_gradients(params, x, y, planted_bugs))
+    theta = to_vector(params)
+    step = theta.dtype.type(epsilon)
+    numeric = np.zeros_like(theta, dtype=np.float64)
+    for i in range(theta.size):
+        plus, minus = theta.copy(), theta.copy()
+        plus[i] += step
+        minus[i] -= step
+        up = network.forward_propagation_n(x, y, from_vector(plus))[0]
+        down = network.forward_propagation_n(x, y, from_vector(minus))[0]
+        numeric[i] = (up - down) / (2 * float(step))
+    return relative_difference(numeric, analytic.astype(np.float64))
+
+
+@cache
+def project_sweep() -> dict[str, np.ndarray]:
+    """The check at every epsilon of :data:`PROJECT_EPSILONS`, for three backward passes."""
+    cases = {
+        "correct": {},
+        "buggy": {"planted_bugs": True},
+        "correct_f32": {"dtype": np.float32},
+    }
+    return {
+        name: np.array([project_check(eps, **options) for eps in PROJECT_EPSILONS])
+        for name, options in cases.items()
+    }
+
+
+def project_facts() -> dict[str, float | int | str]:
+    """The numbers the project page quotes next to its figure."""
+    sweep = project_sweep()
+    best = int(np.argmin(sweep["correct"]))
+    return {
+        "project_correct_common": project_check(EPSILON_COMMON),
+        "project_correct_better": project_check(EPSILON_BETTER),
+        "project_buggy_common": project_check(EPSILON_COMMON, planted_bugs=True),
+        "project_best_epsilon": float(PROJECT_EPSILONS[best]),
+        "project_best_difference": float(sweep["correct"][best]),
+        "project_threshold": PROJECT_THRESHOLD,
+        "project_f32_best": float(np.min(sweep["correct_f32"])),
+    }
+
+
+def project_epsilon_figure() -> bytes:
+    """Log-log plot of the project network's gradient check against epsilon."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    settings = {
+        "svg.hashsalt": "lesson-1.2.39-project",  # stable ids: the same SVG on every build
+        "svg.fonttype": "path",
+        "font.size": 10,
+        "figure.facecolor": "white",  # readable on the site's dark palette too
+        "axes.facecolor": "white",
+        "savefig.facecolor": "white",
+    }
+    sweep = project_sweep()
+    floor, top = 1e-12, 3.0
+    lines = (
+        ("buggy", "with the two planted bugs (float64)", "#d62728", "-"),
+        ("correct", "fixed backward pass (float64)", "#1f77b4", "-"),
+        ("correct_f32", "fixed backward pass (float32)", "#2ca02c", "--"),
+    )
+    with plt.rc_context(settings):
+        fig, ax = plt.subplots(figsize=(8, 5))
+        # The verdict bands of the lesson's thresholds, lightest where the check passes.
+        ax.axhspan(floor, THRESHOLD_CORRECT, color="#2ca02c", alpha=0.08, lw=0)
+        ax.axhspan(THRESHOLD_CORRECT, THRESHOLD_BUG, color="#ff7f0e", alpha=0.08, lw=0)
+        ax.axhspan(THRESHOLD_BUG, top, color="#d62728", alpha=0.08, lw=0)
+        # Band names on the left, where the curves leave room: below, between and above.
+        for y, text in (
+            (floor * 10, "correct"),
+            (THRESHOLD_CORRECT * 3, "inspect"),
+            (THRESHOLD_BUG * 10, "bug"),
+        ):
+            ax.text(
+                0.015,
+                y,
+                text,
+                transform=ax.get_yaxis_transform(),
+                ha="left",
+                va="center",
+                fontsize=8,
+                color="0.35",
+            )
+        for name, label, colour, style in lines:
+            values = np.clip(sweep[name], floor, None)
+            ax.loglog(PROJECT_EPSILONS, values, style, color=colour, lw=1.6, label=label)
+        for eps, text in (
+            (EPSILON_COMMON, r"default $\epsilon$"),
+            (float(np.cbrt(np.finfo(np.float64).eps)), r"$\sqrt[3]{\varepsilon_{64}}$"),
+        ):
+            ax.axvline(eps, color="0.55", ls=":", lw=1)
+            ax.text(
+                eps,
+                floor * 2,
+                text + " ",
+                rotation=90,
+                ha="right",
+                va="bottom",
+                fontsize=8,
+                color="0.3",
+            )
+        ax.set_xlim(PROJECT_EPSILONS[-1] / 2, PROJECT_EPSILONS[0] * 2)
+        ax.set_ylim(floor, top)
+        ax.set_xlabel("epsilon, the step of the central difference")
+        ax.set_ylabel("relative difference, numeric vs analytic")
+        ax.set_title("Gradient check of the project's network")
+        ax.grid(True, which="major", color="0.9", lw=0.6)
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9, frameon=False)
+        fig.tight_layout(rect=(0, 0.07, 1, 1))
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        plt.close(fig)
+    return buffer.getvalue()
+
+
 @cache
 def figures() -> dict[str, bytes]:
     """The lesson's generated files, by path relative to its folder."""
-    return {"figures/error-vs-step.svg": error_figure()}
+    return {
+        "figures/error-vs-step.svg": error_figure(),
+        "figures/project-epsilon.svg": project_epsilon_figure(),
+    }

@@ -27,9 +27,10 @@ from grader.sandbox import LearnerError, WorkerFailure
 
 NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 THRESHOLD = 2e-7  # a correct gradient scores below this at epsilon = 1e-7
-# The classic assignment's network with the same two planted bugs scores 0.2850931568 at
-# epsilon = 1e-7 (notes/FIELD_NOTES.md); network.DATA_SEED was chosen so that the project's
-# data reproduces it to within 2e-4. A value outside this band means network.py changed.
+# The classic gradient-checking assignment's network, with the same two planted bugs,
+# scores 0.2850931568 at epsilon = 1e-7, a number its learners know; network.DATA_SEED was
+# chosen so that the project's data reproduces it to within 2e-4. A value outside this
+# band means that network.py was changed.
 CLASSIC_PLANTED_DIFFERENCE = 0.285
 CLASSIC_BAND = 0.005
 BUG = 1e-4  # a tensor with a larger relative difference holds the injected bug

@@ -1,0 +1,226 @@
+"""The built site in a real browser: Playwright driving Debian's chromium (/usr/bin/chromium).
+
+The site is served over http on 127.0.0.1 from a thread of this process. Every request to
+any other host is aborted and counted, and every test ends by checking that there were
+none, that no local request failed and that no page logged an error to the console. These
+tests fail, never skip, when chromium is missing: CI installs it (.ci/run).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from grader import catalog
+from grader.quiz import load_quiz, quiz_path
+from tests.site_support import Traffic, built_site, guarded_context, launch_browser, serve
+from tests.support import ROOT
+
+LESSON = catalog.load(ROOT).lesson("1.2.39")
+FOLDER = "1.2.39-numerical-differentiation"
+QUIZ_ITEM = next(e for e in LESSON.exercises if e.kind == "quiz")
+QUIZ = load_quiz(quiz_path(QUIZ_ITEM), QUIZ_ITEM.id)
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    return built_site()
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def traffic() -> Traffic:
+    return Traffic()
+
+
+@pytest.fixture
+def page(browser, traffic):
+    context = guarded_context(browser, traffic, viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def assert_clean(traffic: Traffic) -> None:
+    assert traffic.outside == [], f"requests to other hosts: {traffic.outside}"
+    assert traffic.failed == [], f"local requests that failed: {traffic.failed}"
+    assert traffic.console_errors == [], f"console errors: {traffic.console_errors}"
+
+
+def html_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+# -- Every page ----------------------------------------------------------------------------------
+
+
+def test_the_outside_world_is_really_blocked(page, traffic, base_url):
+    """The guard works: a request to another host is aborted and counted."""
+    page.goto(base_url + "index.html", wait_until="load")
+    reached = page.evaluate(
+        "() => fetch('https://example.com/probe.js').then(() => true, () => false)"
+    )
+    assert reached is False
+    assert traffic.outside == ["https://example.com/probe.js"]
+
+
+def test_every_page_loads_with_no_console_error_and_no_outside_request(
+    site, page, traffic, base_url
+):
+    visited = html_pages(site)
+    assert len(visited) >= 15
+    for relative in visited:
+        page.goto(base_url + relative, wait_until="networkidle")
+        expect(page.locator("h1").first).to_be_visible()
+    assert_clean(traffic)
+
+
+def test_every_formula_is_rendered(site, page, traffic, base_url):
+    counts = {}
+    for relative in html_pages(site):
+        if 'class="arithmatex"' not in (site / relative).read_text(encoding="utf-8"):
+            continue
+        page.goto(base_url + relative, wait_until="networkidle")
+        found = page.evaluate(
+            """() => {
+                const all = [...document.querySelectorAll('.arithmatex')];
+                return {
+                    formulas: all.length,
+                    typeset: all.filter(e => e.querySelector('.katex')).length,
+                    errors: document.querySelectorAll('.katex-error').length,
+                    raw: all.filter(e => !e.querySelector('.katex'))
+                            .map(e => e.textContent.slice(0, 80)),
+                };
+            }"""
+        )
+        assert found["errors"] == 0 and found["typeset"] == found["formulas"], (relative, found)
+        counts[relative] = found["formulas"]
+        # KaTeX drew with its own fonts, served by the site
+        assert page.evaluate("() => document.fonts.check('16px KaTeX_Main')"), relative
+    assert counts[f"{FOLDER}/index.html"] > 100
+    assert f"{FOLDER}/project.html" in counts
+    assert_clean(traffic)
+
+
+def test_the_lesson_opened_from_disk_renders_its_math(site, page, traffic):
+    """`course site build`, then open the file: no server, same result."""
+    page.goto((site / FOLDER / "index.html").as_uri(), wait_until="load")
+    page.wait_for_function("() => document.querySelectorAll('.arithmatex .katex').length > 100")
+    assert page.locator(".katex-error").count() == 0
+    assert traffic.outside == [] and traffic.console_errors == []
+
+
+# -- The quiz ------------------------------------------------------------------------------------
+
+
+def answer(page, question, value) -> None:
+    """Fill in one question's form with ``value`` as a learner would, then press Check."""
+    form = page.locator(f"form#quiz-{question.id}")
+    if question.type == "true_false":
+        form.locator(f"input[value='{'true' if value else 'false'}']").check()
+    elif question.type in ("single_choice", "multiple_choice"):
+        for letter in [value] if isinstance(value, str) else value:
+            form.locator(f"input[value='{letter}']").check()
+    else:
+        form.locator("input[type=text]").fill(str(value))
+    form.locator("button.quiz-check").click()
+
+
+def right_answer(question):
+    if question.type == "numeric":
+        return "(1.331 - 0.729) / 0.2" if question.answer == 3.01 else question.answer_text()
+    return question.answer
+
+
+def test_the_quiz_can_be_answered_and_scores(page, traffic, base_url):
+    page.goto(base_url + f"{FOLDER}/quiz.html", wait_until="networkidle")
+    score = page.locator(".quiz-score")
+    expect(score).to_contain_text(f"Score: 0 of {QUIZ_ITEM.points:g} points")
+    for question in QUIZ.questions:
+        answer(page, question, right_answer(question))
+        form = page.locator(f"form#quiz-{question.id}")
+        expect(form).to_have_class("quiz-question quiz-right")
+        expect(form.locator(".quiz-explanation")).to_be_visible()
+        expect(form.locator("button.quiz-check")).to_be_disabled()
+    expect(score).to_contain_text(
+        f"Score: {QUIZ_ITEM.points:g} of {QUIZ_ITEM.points:g} points "
+        f"({len(QUIZ.questions)} of {len(QUIZ.questions)} questions answered). All done."
+    )
+    expect(score).to_contain_text("course quiz 1.2.39")
+    assert_clean(traffic)
+
+
+def test_wrong_and_unreadable_answers_get_feedback(page, traffic, base_url):
+    page.goto(base_url + f"{FOLDER}/quiz.html", wait_until="networkidle")
+    by_type = {q.type: q for q in QUIZ.questions}
+
+    exact = QUIZ.question("exact")
+    answer(page, exact, not exact.answer)
+    form = page.locator("form#quiz-exact")
+    expect(form).to_have_class("quiz-question quiz-wrong")
+    expect(form.locator(".quiz-feedback")).to_contain_text("The statement is false, not true.")
+    expect(form.locator(".quiz-explanation")).to_be_visible()
+
+    # A multiple choice with a wrong pick shows the quiz file's remark for that choice.
+    several = by_type["multiple_choice"]
+    wrong = next(letter for letter in several.feedback if letter not in several.answer)
+    answer(page, several, [*several.answer, wrong])
+    feedback = page.locator(f"form#quiz-{several.id} .quiz-feedback")
+    expect(feedback).to_contain_text(f"you chose ({wrong}), which is not right")
+    expect(feedback).to_contain_text(several.feedback[wrong][:40])
+
+    # An expression: unreadable text is not an answer yet; then a one-sided difference
+    # fails the quiz file's last condition, with its message.
+    expression = by_type["expression"]
+    form = page.locator(f"form#quiz-{expression.id}")
+    answer(page, expression, "((x + h)**2 - x**2) / 2h")
+    expect(form.locator(".quiz-feedback")).to_contain_text("A * is missing")
+    expect(form.locator("button.quiz-check")).to_be_enabled()
+    answer(page, expression, "((x + h)**2 - x**2) / h")
+    expect(form).to_have_class("quiz-question quiz-wrong")
+    last = expression.conditions[-1].message
+    expect(form.locator(".quiz-feedback")).to_contain_text(last.split("{")[0].strip())
+
+    # A wrong divisor fails the limit condition.
+    limit = next(c for c in expression.conditions if c.check == "limit")
+    page.locator(".quiz-reset").click()
+    answer(page, expression, "((x + h)**2 - (x - h)**2) / h")
+    expect(form.locator(".quiz-feedback")).to_contain_text(limit.message.split("{")[0].strip())
+
+    numeric = by_type["numeric"]
+    answer(page, numeric, numeric.answer + 1)
+    expect(page.locator(f"form#quiz-{numeric.id} .quiz-feedback")).to_contain_text(
+        f"the answer is {numeric.answer_text()}"
+    )
+    expect(page.locator(".quiz-score")).to_contain_text(
+        f"Score: 0 of {QUIZ_ITEM.points:g} points (2 of {len(QUIZ.questions)}"
+    )
+    assert_clean(traffic)
+
+
+# -- Search ----------------------------------------------------------------------------------------
+
+
+def test_search_finds_central_difference(page, traffic, base_url):
+    page.goto(base_url + "index.html", wait_until="networkidle")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").fill("central difference")
+    results = page.locator(".md-search-result__item a")
+    expect(results.first).to_be_visible(timeout=20_000)
+    targets = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any(f"{FOLDER}/index.html" in href for href in targets), targets
+    assert_clean(traffic)
