@@ -411,7 +411,8 @@ def _question_html(q) -> str:
         )
     parts += [
         '<div class="quiz-actions"><button type="submit" class="md-button quiz-check">'
-        "Check</button></div>",
+        'Check</button> <button type="button" class="md-button quiz-retry" hidden>'
+        "Try again</button></div>",
         '<div class="quiz-feedback" aria-live="polite" hidden></div>',
         f'<div class="quiz-explanation" hidden>{_paragraphs(q.explanation)}</div>',
         "</fieldset></form>",
@@ -672,12 +673,14 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     lessons = _state["lessons"]
     folder = src.split("/", 1)[0] if "/" in src else ""
     if src == "index.md":
-        readme = (_state["root"] / "README.md").read_text(encoding="utf-8")
+        readme_path = _state["root"] / "README.md"
 
         def fill(match: re.Match) -> str:
             name = match.group(1)
             if name == "readme":
-                return readme_commands(readme)
+                if not readme_path.is_file():  # a partial copy of the course
+                    return "The commands are at the top of `README.md`."
+                return readme_commands(readme_path.read_text(encoding="utf-8"))
             if name == "map":
                 return render_map(lessons, src)
             raise CoursePageError(

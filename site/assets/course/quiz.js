@@ -434,22 +434,38 @@
         form.querySelectorAll("input, button").forEach(function (element) {
           element.disabled = true;
         });
+        retry.hidden = outcome.right;
+        retry.disabled = false;
         update();
       });
+      // A wrong answer can be tried again: the question is open as before, unscored.
+      var retry = form.querySelector(".quiz-retry");
+      retry.addEventListener("click", function () {
+        clear(form);
+        delete state[question.id];
+        update();
+        var first = form.querySelector("input");
+        if (first) first.focus();
+      });
     });
+
+    function clear(form) {
+      form.classList.remove("quiz-right", "quiz-wrong");
+      form.querySelectorAll("input, button").forEach(function (element) {
+        element.disabled = false;
+      });
+      var feedback = form.querySelector(".quiz-feedback");
+      feedback.textContent = "";
+      feedback.hidden = true;
+      form.querySelector(".quiz-explanation").hidden = true;
+      form.querySelector(".quiz-retry").hidden = true;
+    }
 
     root.querySelector(".quiz-reset").addEventListener("click", function () {
       state = {};
       root.querySelectorAll("form").forEach(function (form) {
         form.reset();
-        form.classList.remove("quiz-right", "quiz-wrong");
-        form.querySelectorAll("input, button").forEach(function (element) {
-          element.disabled = false;
-        });
-        var feedback = form.querySelector(".quiz-feedback");
-        feedback.textContent = "";
-        feedback.hidden = true;
-        form.querySelector(".quiz-explanation").hidden = true;
+        clear(form);
       });
       update();
       root.scrollIntoView({ behavior: "smooth" });
