@@ -287,6 +287,9 @@ def test_course_site_serve_serves_on_loopback_only():
                 time.sleep(0.5)
         assert page is not None, "course site serve did not answer"
         assert "Numerical Methods for ML" in page
+        # the vendored assets come from site/assets/, outside the docs folder
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/assets/katex/katex.min.js") as r:
+            assert r.status == 200 and b"katex" in r.read(2000)
         listening = _listening(port)
         assert listening == {"127.0.0.1"}, listening
     finally:

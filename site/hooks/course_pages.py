@@ -182,6 +182,10 @@ def statement_source(exercise) -> tuple[str | None, str]:
 _CODE_SPAN = re.compile(r"(``.+?``|`[^`]+`)")
 # *emphasis* as a docstring writes it: after a space or bracket, around words.
 _EMPHASIS = re.compile(r"(?<![\w*\\])\*(?=[A-Za-z])([^*\n]*?[A-Za-z.!?)])\*(?![\w*])")
+# The same across one line break, for whole docstrings ("its *machine\n epsilon*").
+_EMPHASIS_WRAPPED = re.compile(
+    r"(?<![\w*\\`])\*(?=[A-Za-z])([^*\n]*(?:\n[^*\n]*)?[A-Za-z.!?)])\*(?![\w*])"
+)
 _ITEM = re.compile(r"^( {0,3})([-*]|\d+\.)\s+")
 _PYTHON = re.compile(r"^\s*(import |from \w|print\(|\w+(, \w+)* = )|sympy\.|np\.")
 
@@ -212,6 +216,8 @@ def docstring_markdown(doc: str, page: str) -> str:
     The first line (the title) is dropped: the page's heading comes from the manifest. A
     ``Read: lessons/<page>#anchor`` line becomes a link, which the strict build checks.
     """
+    # Emphasis may wrap onto the next line: mark it before the text is cut into lines.
+    doc = _EMPHASIS_WRAPPED.sub(lambda m: f"\x01{m.group(1)}\x02", doc)
     lines = doc.expandtabs().splitlines()[1:]
     out: list[str] = []
     item = 0  # content column of the list item we are in, 0 outside lists
@@ -263,7 +269,7 @@ def docstring_markdown(doc: str, page: str) -> str:
             item = 0
             out.append(text)
         blank, i = False, i + 1
-    return "\n".join(out).strip() + "\n"
+    return "\n".join(out).strip().replace("\x01", "*").replace("\x02", "*") + "\n"
 
 
 def _link_read_titles(markdown: str, titles: dict[str, str]) -> str:

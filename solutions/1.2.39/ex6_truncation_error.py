@@ -8,21 +8,36 @@ CENTRAL_ORDER = 2  # error (h**2/6) f'''(x): halve h, quarter the error
 x, h = sympy.symbols("x h")
 f = sympy.Function("f")
 
-FIRST_TRY = 8  # terms below h**8 cover every common stencil in one expansion
+FIRST_TRY = 8  # Taylor terms up to h**7 cover every common stencil in one expansion
 MAX_ORDER = 64  # beyond this the formula is (as good as) exact: give up
 
 
+def _taylor(step: sympy.Expr, terms: int) -> sympy.Expr:
+    """f(x + step) as its Taylor polynomial: sum of step**n / n! * f^(n)(x), n < terms."""
+    return sum(
+        (step**n / sympy.factorial(n) * sympy.diff(f(x), x, n) for n in range(terms)),
+        sympy.S.Zero,
+    )
+
+
 def leading_error_term(approximation: sympy.Expr) -> sympy.Expr:
-    """The lowest-order term in h of ``approximation - f'(x)``, by Taylor series in h."""
-    error = approximation - sympy.Derivative(f(x), x)
+    """The lowest-order term in h of ``approximation - f'(x)``.
+
+    Every f(x + k*h) is replaced by its Taylor polynomial in h; what is left after
+    subtracting f'(x) is the error, and its lowest power of h is the leading term.
+    (``sympy.series(error, h, 0, n)`` gives the same answer, several times slower.)
+    """
     order = FIRST_TRY
     while order <= MAX_ORDER:
-        # series() keeps the powers of h below `order`; doit() turns its Subs(...) into
-        # Derivative(f(x), (x, n)), and expand() splits the result into single terms.
-        expansion = sympy.expand(sympy.series(error, h, 0, order).removeO().doit())
-        if expansion != 0:
-            terms = sympy.Add.make_args(expansion)
-            lowest = min(term.as_coeff_exponent(h)[1] for term in terms)
+        expanded = approximation.replace(
+            lambda e: isinstance(e, sympy.core.function.AppliedUndef) and e.func == f,
+            lambda e: _taylor(sympy.expand(e.args[0] - x), order),
+        )
+        error = sympy.expand(expanded - sympy.Derivative(f(x), x))
+        # Only powers of h below `order` are complete; higher ones lack later terms.
+        terms = [t for t in sympy.Add.make_args(error) if t.as_coeff_exponent(h)[1] < order - 2]
+        if any(t != 0 for t in terms):
+            lowest = min(t.as_coeff_exponent(h)[1] for t in terms)
             return sympy.Add(*(t for t in terms if t.as_coeff_exponent(h)[1] == lowest))
         order *= 2  # everything cancelled so far: look further
     raise ValueError(f"no error term below h**{MAX_ORDER}: is this an exact formula?")
