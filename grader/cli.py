@@ -598,7 +598,7 @@ def site_serve(port: int) -> None:
 
     cat = _catalog()
     try:
-        sys.exit(site_mod.serve(cat.root, port))
+        site_mod.serve(cat.root, port)  # does not return: the process becomes the server
     except site_mod.SiteError as exc:
         raise UsageError(str(exc)) from None
 

@@ -56,6 +56,22 @@ MAX_HELPERS = 20  # learner modules of their own next to the stubs, per folder
 RECYCLE_AFTER = 50  # learners graded by one grading process before a fresh one takes over
 GRADEBOOK_SCHEMA = 1
 STORE_NAME = "instructor.sqlite3"
+# Modules that only present things or keep the learner's state: they cannot change a
+# grade, so editing them does not invalidate kept results. Every other module counts.
+FRONT_END = {
+    "__init__",
+    "__main__",
+    "cli",
+    "dashboard",
+    "hints",
+    "progress",
+    "quiz_terminal",
+    "solution",
+    "store",
+    "term",
+    "watch",
+    "workspace",
+}
 
 
 class BatchError(Exception):
@@ -343,13 +359,15 @@ def unpack(
 
 def grader_keys(cat: catalog_mod.Catalog, seed: int | None) -> dict[str, str]:
     """Per item, a digest of everything that decides its grade besides the learner's file:
-    the grader's code, the item's suite, manifest entry and provided files, the versions
-    of Python and NumPy, and the seed when the instructor fixed it."""
+    the grader's code (but :data:`FRONT_END`), the item's suite, manifest entry and
+    provided files, the versions of Python and NumPy, and the seed when the instructor
+    fixed it."""
     from importlib import metadata
 
     common = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for path in sorted(package.glob("*.py")) + [package / "suites" / "pytest.ini"]:
+    modules = [p for p in sorted(package.glob("*.py")) if p.stem not in FRONT_END]
+    for path in [*modules, package / "suites" / "pytest.ini"]:
         common.update(path.name.encode() + b"\0" + path.read_bytes())
     try:
         numpy_version = metadata.version("numpy")
@@ -525,7 +543,9 @@ def grade_learner(task: Task) -> dict:
                 hidden=tuple(Path(h) for h in task.hidden),
             )
             for (ex, _, digest, key), result in zip(jobs, graded, strict=True):
-                data = _scrub(report.to_dict(result), str(copy_dir) + "/", shown)
+                data = report.to_dict(result)
+                for private in {str(copy_dir), os.path.realpath(copy_dir)}:
+                    data = _scrub(data, private + "/", shown)
                 data["submission"] = shown + _relative(ex)
                 data["cached"] = False
                 results[ex.id] = data

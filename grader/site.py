@@ -60,9 +60,12 @@ def build(root: Path, site_dir: Path | None = None) -> tuple[int, Path]:
     return done.returncode, out
 
 
-def serve(root: Path, port: int = DEFAULT_PORT) -> int:
-    """Serve the site on 127.0.0.1 until interrupted, rebuilding when a source changes."""
-    try:
-        return subprocess.run(serve_command(root, port), cwd=root, env=_environment()).returncode
-    except KeyboardInterrupt:  # Ctrl-C is how a learner stops it: not an error
-        return 0
+def serve(root: Path, port: int = DEFAULT_PORT) -> None:
+    """Serve the site on 127.0.0.1 until interrupted, rebuilding when a source changes.
+
+    This process becomes MkDocs' server (exec), so Ctrl-C or a signal sent to it reaches
+    the server itself and never leaves one running behind it.
+    """
+    command = serve_command(root, port)
+    os.chdir(root)
+    os.execve(command[0], command, _environment())

@@ -97,6 +97,7 @@ class Traffic:
 
     outside: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # local requests answered 4xx/5xx
+    served: list[str] = field(default_factory=list)  # local requests answered 2xx/3xx
     console_errors: list[str] = field(default_factory=list)
 
 
@@ -146,7 +147,9 @@ def guarded_context(browser, traffic: Traffic, **options):
         page.on("pageerror", lambda e: traffic.console_errors.append(f"{page.url}: {e}"))
         page.on(
             "response",
-            lambda r: traffic.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+            lambda r: (traffic.failed if r.status >= 400 else traffic.served).append(
+                f"{r.status} {r.url}"
+            ),
         )
 
     context.on("page", on_page)

@@ -13,6 +13,7 @@ import io
 import json
 import shutil
 import stat
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -34,15 +35,14 @@ TOTAL = sum(FULL.values())
 HOSTILE = '''"""Copies another learner's forward difference, if it can read one."""
 import glob
 import os
-import tempfile
 
 SUBMISSIONS = {submissions!r}
+TEMP = {temp!r}  # the grader's temporary folder (the worker's own is its scratch)
 PATTERNS = [
     os.path.join(SUBMISSIONS, "*", "1.2.39", "ex1_forward_difference.py"),
     os.path.join(SUBMISSIONS, "*", "*", "1.2.39", "ex1_forward_difference.py"),
     os.path.join(
-        tempfile.gettempdir(), "course-instructor-*", "*", "*", "1.2.39",
-        "ex1_forward_difference.py",
+        TEMP, "course-instructor-*", "*", "*", "1.2.39", "ex1_forward_difference.py"
     ),
 ]
 seen = [path for pattern in PATTERNS for path in glob.glob(pattern)]
@@ -94,7 +94,8 @@ def make_submissions(parent: Path) -> Path:
     solutions_into(parent / "erin")  # correct, as a zip wrapping everything in a folder
     zip_folder(parent / "erin", subs / "erin.zip", wrap="erin/")
     solutions_into(subs / "mallory")  # correct but for a hostile 1.2.39.1
-    (subs / "mallory" / EX1).write_text(HOSTILE.format(submissions=str(subs)))
+    hostile = HOSTILE.format(submissions=str(subs), temp=tempfile.gettempdir())
+    (subs / "mallory" / EX1).write_text(hostile)
     with zipfile.ZipFile(subs / "zed.zip", "w") as z:  # unsafe: a member leaves the folder
         z.writestr(EX1, (ROOT / "solutions" / EX1).read_text())
         z.writestr("../escape.py", "print('out of the folder')\n")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -192,7 +194,8 @@ def test_math_is_served_from_the_site(site):
     assert not (site / "assets/katex/README.md").exists()  # maintainers' notes stay out
 
 
-def test_the_project_figure_is_deterministic():
+@pytest.fixture(scope="module")
+def facts_module():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
@@ -201,6 +204,26 @@ def test_the_project_figure_is_deterministic():
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
+    return module
+
+
+def test_the_project_figure_says_what_its_caption_says(facts_module):
+    """The project page's caption and alt text describe the sweep; keep them true."""
+    sweep, facts = facts_module.project_sweep(), facts_module.project_facts()
+    buggy, correct, single = sweep["buggy"], sweep["correct"], sweep["correct_f32"]
+    assert buggy.max() / buggy.min() < 1.1  # "whatever epsilon is"
+    assert facts["project_buggy_common"] == pytest.approx(0.285, abs=0.005)  # as the page says
+    assert facts["project_correct_common"] < facts["project_threshold"]  # the grader's bar
+    assert facts["project_best_difference"] < facts["project_correct_common"] / 10
+    assert correct[0] > 100 * correct.min() and correct[-1] > 100 * correct.min()  # a V
+    # float32 stays far above float64, except at the largest steps (truncation rules there)
+    small = facts_module.PROJECT_EPSILONS < 0.011
+    assert (single[small] > 100 * correct[small]).all() and single.min() > 1e-4
+    assert single[~small] == pytest.approx(correct[~small], rel=0.1)
+
+
+def test_the_project_figure_is_deterministic(facts_module):
+    module = facts_module
     first = module.project_epsilon_figure()
     module.project_sweep.cache_clear()
     assert module.project_epsilon_figure() == first
@@ -265,15 +288,15 @@ def _listening(port: int) -> set[str]:
     return found
 
 
-def test_course_site_serve_serves_on_loopback_only():
+def test_course_site_serve_serves_on_loopback_only(tmp_path):
     port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "grader", "site", "serve", "--port", str(port)],
         cwd=ROOT,
         env=mkdocs_env(),
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
         start_new_session=True,
     )
     try:
@@ -285,20 +308,27 @@ def test_course_site_serve_serves_on_loopback_only():
                 break
             except OSError:
                 time.sleep(0.5)
-        assert page is not None, "course site serve did not answer"
+        log.flush()
+        output = (tmp_path / "serve.log").read_text()[-3000:]
+        assert page is not None, f"course site serve did not answer:\n{output}"
         assert "Numerical Methods for ML" in page
         # the vendored assets come from site/assets/, outside the docs folder
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/assets/katex/katex.min.js") as r:
             assert r.status == 200 and b"katex" in r.read(2000)
         listening = _listening(port)
         assert listening == {"127.0.0.1"}, listening
+        # `course site serve` became the server itself (exec): a signal reaches MkDocs
+        command = Path(f"/proc/{server.pid}/cmdline").read_bytes().split(b"\0")
+        assert b"mkdocs" in command and b"serve" in command, command
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)  # its own session: the server and any child
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+    log.close()
+    assert _listening(port) == set()  # nothing left serving behind it
 
 
 def test_pyproject_lists_playwright_for_the_browser_tests():

@@ -31,7 +31,7 @@ def leading_error_term(approximation: sympy.Expr) -> sympy.Expr:
     while order <= MAX_ORDER:
         expanded = approximation.replace(
             lambda e: isinstance(e, sympy.core.function.AppliedUndef) and e.func == f,
-            lambda e: _taylor(sympy.expand(e.args[0] - x), order),
+            lambda e, terms=order: _taylor(sympy.expand(e.args[0] - x), terms),
         )
         error = sympy.expand(expanded - sympy.Derivative(f(x), x))
         # Only powers of h below `order` are complete; higher ones lack later terms.
