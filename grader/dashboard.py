@@ -90,6 +90,8 @@ def render_dashboard(progress: CourseProgress) -> list[str]:
     if progress.last is None:
         lines += [
             "Welcome! Start by reading the lesson, then work through the exercises in order.",
+            "The lesson reads best on the course site, with its math and plots:",
+            "  course site serve   (then open http://127.0.0.1:8000/)",
             "",
         ]
     elif following is not None and progress.last == following:
