@@ -76,8 +76,8 @@ class WorkerProcess:
     fresh one.
     """
 
-    def __init__(self, limits: Limits, hide: list[str]):
-        self.limits, self.hide = limits, hide
+    def __init__(self, limits: Limits, hide: list[str], preload: tuple[str, ...] = ()):
+        self.limits, self.hide, self.preload = limits, hide, preload
         self.process: subprocess.Popen | None = None
         self.scratch: str | None = None
         self.setup_reply: dict | None = None
@@ -106,6 +106,7 @@ class WorkerProcess:
                 "limits": self.limits.for_worker(),
                 "scratch": self.scratch,
                 "hide": self.hide,
+                "preload": list(self.preload),
             }
         )
 
