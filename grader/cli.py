@@ -119,17 +119,23 @@ def main(ctx: click.Context, no_color: bool) -> None:
         _overview()
 
 
-def _overview() -> None:
-    """The dashboard: where you are, what to do next and how, progress and homework."""
-    from grader import dashboard, progress
+def _progress():
+    """What the learner has done so far, read from their store."""
+    from grader import progress
 
     cat = _catalog()
     store = _store(cat)
     try:
-        state = progress.collect(cat, store)
+        return progress.collect(cat, store)
     finally:
         store.close()
-    click.echo("\n".join(dashboard.render_dashboard(state)))
+
+
+def _overview() -> None:
+    """The dashboard: where you are, what to do next and how, progress and homework."""
+    from grader import dashboard
+
+    click.echo("\n".join(dashboard.render_dashboard(_progress())))
 
 
 @main.command("list")
@@ -394,14 +400,9 @@ def progress_command(as_json: bool) -> None:
 
     Every item's best score, attempts and hints seen; the quiz; the project; and the
     lesson's homework checklist, which ticks itself as you pass its items."""
-    from grader import dashboard, progress
+    from grader import dashboard
 
-    cat = _catalog()
-    store = _store(cat)
-    try:
-        state = progress.collect(cat, store)
-    finally:
-        store.close()
+    state = _progress()
     if as_json:
         click.echo(json.dumps(state.to_dict(), indent=2))
     else:
