@@ -200,6 +200,12 @@ class GraderPlugin:
         self.seed = seed
         self.by_suite = {t.exercise.path(t.exercise.suite).resolve(): t for t in targets}
 
+    def pytest_configure(self, config: pytest.Config) -> None:
+        # Without the terminal plugin pytest has no --tb option and builds a long traceback,
+        # parsing source, for every failing check; the grader never shows it. "native" is
+        # cheap, and check messages come from the exceptions themselves.
+        config.option.tbstyle = "native"
+
     def target_for(self, node: pytest.Item) -> Target:
         return self.by_suite[Path(node.path).resolve()]
 
