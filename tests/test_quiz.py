@@ -8,6 +8,7 @@ never touched.
 from __future__ import annotations
 
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -470,6 +471,9 @@ def test_interactive_wrong_answer_is_explained_and_ctrl_c_saves_nothing(learner_
     child.expect("Not quite")
     child.expect("truncation error")  # the explanation follows at once
     child.expect("Your answer")
+    # As a person would: a moment after the prompt appears. A ^C sent in the same instant
+    # can reach the terminal while readline is still switching its mode, and be lost.
+    time.sleep(0.5)
     child.sendintr()
     child.expect("Nothing was saved")
     child.expect(pexpect.EOF)
