@@ -191,7 +191,7 @@ def _other_failures(failing) -> list[str]:
         text = (
             f"the same reason as check {first_number}"
             if message == first.message
-            else shorten(message, SUMMARY_WIDTH)
+            else shorten(_without_arguments(message), SUMMARY_WIDTH)
         )
         lines += wrap(f"{_numbers(numbers)}: {text}", "    ")
     if unwritten:
@@ -200,6 +200,21 @@ def _other_failures(failing) -> list[str]:
         verb = "raises" if len(unwritten) == 1 else "raise"
         lines += wrap(f"{_numbers(numbers)}: {names} still {verb} NotImplementedError", "    ")
     return lines
+
+
+def _without_arguments(message: str) -> str:
+    """ "f(<long arguments>): it gave 1; expected 2" -> "f(...): it gave 1; expected 2", so a
+    one-line summary keeps what went wrong rather than the inputs (the full message is in
+    the check's own report and in --json)."""
+    start = re.match(r"\w+\(", message)
+    if not start:
+        return message
+    depth = 0
+    for index in range(start.end() - 1, len(message)):
+        depth += {"(": 1, ")": -1}.get(message[index], 0)
+        if depth == 0:
+            return f"{message[: start.end() - 1]}(...){message[index + 1 :]}"
+    return message
 
 
 def _numbers(numbers: list[int]) -> str:

@@ -38,7 +38,7 @@ What the grader checks (``course grade 1.2.39.4``):
 The grader picks steps for which no error is exactly zero, so every logarithm exists.
 The lesson sections "Central difference", "Truncation error" and "Observed order" help.
 
-Read: lessons/1.2.39-numerical-differentiation/index.md#central-difference
+Read: lessons/1.2.39-numerical-differentiation/index.md#central-difference and #observed-order
 """
 
 import numpy as np  # noqa: F401 - here for you to use
