@@ -27,6 +27,7 @@ entry, Python and NumPy versions, and ``--seed`` when given).
 
 from __future__ import annotations
 
+import abc
 import concurrent.futures
 import csv
 import hashlib
@@ -144,21 +145,24 @@ def _relative(ex: catalog_mod.Exercise) -> str:
     return ex.stub.removeprefix("exercises/")
 
 
-class _Source:
+class _Source(abc.ABC):
     """A learner's files, from a folder or a zip, addressed by posix paths."""
 
-    def files_in(self, folder: str) -> list[str]:  # names of regular files directly inside
-        raise NotImplementedError
+    @abc.abstractmethod
+    def files_in(self, folder: str) -> list[str]:
+        """Names of the regular files directly inside ``folder``."""
 
-    def read(self, path: str) -> bytes:  # raises SubmissionProblem-like ValueError per file
-        raise NotImplementedError
+    @abc.abstractmethod
+    def read(self, path: str) -> bytes:
+        """The file's bytes; a ValueError says why a file cannot be used."""
 
     def exists(self, path: str) -> bool:
         folder, _, name = path.rpartition("/")
         return name in self.files_in(folder)
 
+    @abc.abstractmethod
     def top_folders(self) -> list[str]:
-        raise NotImplementedError
+        """The folders at the top of the submission."""
 
 
 class _FolderSource(_Source):
