@@ -71,8 +71,18 @@ class Submission:
     def __init__(self, target: Target):
         self._target = target
         self.last: CallResult | None = None
-        self.last_text = ""
+        self._last_call: tuple | None = None  # (name, args, kwargs), written out on demand
+        self._last_text = ""
         self.outputs: list[str] = []
+
+    @property
+    def last_text(self) -> str:
+        """The last call as a learner would write it, e.g. ``square(array([1., 2.]))``.
+        Written out only when a message needs it: doing so for every call cost a twentieth
+        of a whole lesson's grading."""
+        if self._last_call is not None:
+            self._last_text, self._last_call = describe_call(*self._last_call), None
+        return self._last_text
 
     def __getattr__(self, name: str) -> SubmissionFunction:
         if name.startswith("_"):
@@ -97,7 +107,8 @@ class Submission:
         return values[name]
 
     def call(self, name: str, args: tuple, kwargs: dict) -> CallResult:
-        self.last_text = describe_call(name, args, kwargs)
+        # A snapshot: the suite may change its own arrays after the call.
+        self._last_call = (name, _snapshot(args), _snapshot(kwargs))
         names = self._target.sandbox.loaded()["names"]
         if name not in names:
             raise CheckFailed(
@@ -118,6 +129,18 @@ class Submission:
     def _keep_output(self, output: dict) -> None:
         if output and output.get("text"):
             self.outputs.append(output["text"])
+
+
+def _snapshot(value: Any) -> Any:
+    """``value`` with its arrays, lists and dicts copied (everything else is immutable
+    or is not changed by the suites)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_snapshot(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _snapshot(v) for k, v in value.items()}
+    return value
 
 
 def describe_call(name: str, args: tuple, kwargs: dict) -> str:
@@ -199,6 +222,7 @@ class GraderPlugin:
     def __init__(self, targets: list[Target], seed: int):
         self.seed = seed
         self.by_suite = {t.exercise.path(t.exercise.suite).resolve(): t for t in targets}
+        self._by_node_path: dict[Path, Target] = {}  # resolve() costs syscalls: once per suite
 
     def pytest_configure(self, config: pytest.Config) -> None:
         # Without the terminal plugin pytest has no --tb option and builds a long traceback,
@@ -207,7 +231,9 @@ class GraderPlugin:
         config.option.tbstyle = "native"
 
     def target_for(self, node: pytest.Item) -> Target:
-        return self.by_suite[Path(node.path).resolve()]
+        if node.path not in self._by_node_path:
+            self._by_node_path[node.path] = self.by_suite[Path(node.path).resolve()]
+        return self._by_node_path[node.path]
 
     @pytest.fixture
     def exercise(self, request: pytest.FixtureRequest) -> Exercise:

@@ -72,6 +72,25 @@ def _heavy(path: Path) -> tuple[str, ...]:
         return ()
 
 
+# pytest plugins a grading run has no use for; each costs time in every run (the
+# unraisable-exception one alone runs two full garbage collections at the end).
+_UNUSED = (
+    "unraisableexception",
+    "threadexception",
+    "logging",
+    "doctest",
+    "junitxml",
+    "pastebin",
+    "legacypath",
+    "setuponly",
+    "setupplan",
+    "debugging",
+    "faulthandler",
+    "unittest",
+)
+_UNUSED_PLUGINS = tuple(arg for name in _UNUSED for arg in ("-p", f"no:{name}"))
+
+
 def new_seed() -> int:
     return random.SystemRandom().randrange(1, 2**31)
 
@@ -92,12 +111,14 @@ def grade(
     sandboxes, workers = [], {}
     for ex, path in jobs:
         hide = hidden_for(path, answer_folders(ex.root) + tuple(hidden))
-        # Files with the same limits and the same hidden folders share one worker, so a
-        # whole lesson starts Python and NumPy once.
-        key = (ex.limits, tuple(hide))
+        # Files share a worker when its process limits and hidden folders fit them all, so a
+        # whole lesson starts Python and NumPy once. Time limits do not split them: each
+        # Sandbox enforces its own exercise's per-call and total seconds.
+        key = (tuple(sorted(ex.limits.for_worker().items())), tuple(hide))
         if key not in workers:
-            workers[key] = WorkerProcess(ex.limits, hide, preload=_heavy(ex.path(ex.stub)))
+            workers[key] = WorkerProcess(ex.limits, hide)
         worker = workers[key]
+        worker.preload = tuple(sorted({*worker.preload, *_heavy(ex.path(ex.stub))}))
         support = (ex.path(ex.stub).parent,)
         sandboxes.append(Sandbox(path, ex.limits, ex.constants, support, worker=worker))
     for box in sandboxes:
@@ -123,6 +144,7 @@ def grade(
         "no:terminal",
         "-p",
         "no:stepwise",
+        *_UNUSED_PLUGINS,
         "--noconftest",
         "--import-mode=importlib",
         "--assert=plain",

@@ -1,6 +1,9 @@
 """Reference solution for exercise 1.2.39.6: Explain truncation error."""
 
+import functools
+
 import sympy
+from sympy.core.function import AppliedUndef
 
 FORWARD_ORDER = 1  # error (h/2) f''(x): halve h, halve the error
 CENTRAL_ORDER = 2  # error (h**2/6) f'''(x): halve h, quarter the error
@@ -12,10 +15,17 @@ FIRST_TRY = 8  # Taylor terms up to h**7 cover every common stencil in one expan
 MAX_ORDER = 64  # beyond this the formula is (as good as) exact: give up
 
 
+@functools.cache
+def _derivative(n: int) -> sympy.Expr:
+    """f^(n)(x), built once: sympy.diff works it out afresh on every call, which was most
+    of this function's time."""
+    return sympy.diff(f(x), x, n)
+
+
 def _taylor(step: sympy.Expr, terms: int) -> sympy.Expr:
     """f(x + step) as its Taylor polynomial: sum of step**n / n! * f^(n)(x), n < terms."""
     return sum(
-        (step**n / sympy.factorial(n) * sympy.diff(f(x), x, n) for n in range(terms)),
+        (step**n / sympy.factorial(n) * _derivative(n) for n in range(terms)),
         sympy.S.Zero,
     )
 
@@ -29,15 +39,14 @@ def leading_error_term(approximation: sympy.Expr) -> sympy.Expr:
     """
     order = FIRST_TRY
     while order <= MAX_ORDER:
-        expanded = approximation.replace(
-            lambda e: isinstance(e, sympy.core.function.AppliedUndef) and e.func == f,
-            lambda e, terms=order: _taylor(sympy.expand(e.args[0] - x), terms),
-        )
-        error = sympy.expand(expanded - sympy.Derivative(f(x), x))
-        # Only powers of h below `order` are complete; higher ones lack later terms.
-        terms = [t for t in sympy.Add.make_args(error) if t.as_coeff_exponent(h)[1] < order - 2]
-        if any(t != 0 for t in terms):
-            lowest = min(t.as_coeff_exponent(h)[1] for t in terms)
-            return sympy.Add(*(t for t in terms if t.as_coeff_exponent(h)[1] == lowest))
+        calls = {e: e.args[0] for e in approximation.atoms(AppliedUndef) if e.func == f}
+        taylor = {e: _taylor(sympy.expand(at - x), order) for e, at in calls.items()}
+        error = sympy.expand(approximation.xreplace(taylor) - sympy.Derivative(f(x), x))
+        # Only powers of h below order - 2 are complete; higher ones lack later terms.
+        powers = {t: t.as_coeff_exponent(h)[1] for t in sympy.Add.make_args(error) if t != 0}
+        complete = {t: p for t, p in powers.items() if p < order - 2}
+        if complete:
+            lowest = min(complete.values())
+            return sympy.Add(*(t for t, p in complete.items() if p == lowest))
         order *= 2  # everything cancelled so far: look further
     raise ValueError(f"no error term below h**{MAX_ORDER}: is this an exact formula?")
