@@ -4,7 +4,11 @@ Alternates `course grade 1.2.39 --solution` (every exercise, the project and the
 one pytest session) with `course grade 1.2.39.5 --solution`, and reports medians and their
 ratio (aim: the whole lesson costs at most 3x one exercise).
 
-    .venv/bin/python bench/lesson_speed.py [--runs 9]
+With --breakdown it also times, in the same alternation, one grading session of the
+lesson's items that do not use SymPy and one of the two that do (1.2.39.6 and the quiz),
+through `grader.runner` (no CLI), to show where the lesson's time goes.
+
+    .venv/bin/python bench/lesson_speed.py [--runs 9] [--breakdown]
 """
 
 from __future__ import annotations
@@ -17,12 +21,26 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SYMPY_ITEMS = ("1.2.39.6", "1.2.39.quiz")
+
+# One grading session of the given items' reference solutions, as `course grade` runs it.
+SESSION = """
+import os, sys
+from grader import catalog, runner
+cat = catalog.load()
+wanted = set(sys.argv[2:]) if sys.argv[1] == "only" else None
+skipped = set(sys.argv[2:]) if sys.argv[1] == "except" else set()
+items = [e for e in cat.lesson("1.2.39").exercises
+         if (wanted is None or e.id in wanted) and e.id not in skipped]
+runner.grade([(e, e.path(e.solution)) for e in items])
+os._exit(0)
+"""
 
 
-def timed(args: list[str]) -> float:
+def timed(command: list[str]) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "grader", *args],
+        command,
         cwd=ROOT,
         check=False,
         stdout=subprocess.DEVNULL,
@@ -34,22 +52,29 @@ def timed(args: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
-    runs = parser.parse_args().runs
+    parser.add_argument("--breakdown", action="store_true")
+    options = parser.parse_args()
+    course = [sys.executable, "-m", "grader", "grade"]
     commands = {
-        "lesson 1.2.39": ["grade", "1.2.39", "--solution"],
-        "exercise 1.2.39.5": ["grade", "1.2.39.5", "--solution"],
+        "lesson 1.2.39": [*course, "1.2.39", "--solution"],
+        "exercise 1.2.39.5": [*course, "1.2.39.5", "--solution"],
     }
+    if options.breakdown:
+        session = [sys.executable, "-c", SESSION]
+        commands["items without SymPy"] = [*session, "except", *SYMPY_ITEMS]
+        commands["items with SymPy"] = [*session, "only", *SYMPY_ITEMS]
     times = {name: [] for name in commands}
-    for args in commands.values():
-        timed(args)  # warm-up
-    for _ in range(runs):
-        for name, args in commands.items():
-            times[name].append(timed(args))
+    for command in commands.values():
+        timed(command)  # warm-up
+    for _ in range(options.runs):
+        for name, command in commands.items():
+            times[name].append(timed(command))
     medians = {name: statistics.median(v) for name, v in times.items()}
-    print(f"{'command':<22} {'median s':>9} {'min s':>7}  ({runs} runs each, alternated)")
+    one = medians["exercise 1.2.39.5"]
+    print(f"{'command':<22} {'median s':>9} {'min s':>7} {'/ one':>7}  ({options.runs} runs each)")
     for name, values in times.items():
-        print(f"{name:<22} {medians[name]:>9.3f} {min(values):>7.3f}")
-    ratio = medians["lesson 1.2.39"] / medians["exercise 1.2.39.5"]
+        print(f"{name:<22} {medians[name]:>9.3f} {min(values):>7.3f} {medians[name] / one:>6.2f}x")
+    ratio = medians["lesson 1.2.39"] / one
     print(f"lesson / one exercise: {ratio:.2f}x (aim <= 3x)")
 
 

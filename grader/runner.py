@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader import isolation
@@ -111,13 +111,17 @@ def grade(
     sandboxes, workers = [], {}
     for ex, path in jobs:
         hide = hidden_for(path, answer_folders(ex.root) + tuple(hidden))
-        # Files share a worker when its process limits and hidden folders fit them all, so a
-        # whole lesson starts Python and NumPy once. Time limits do not split them: each
-        # Sandbox enforces its own exercise's per-call and total seconds.
-        key = (tuple(sorted(ex.limits.for_worker().items())), tuple(hide))
+        # Files share a worker when its memory and file limits and its hidden folders fit
+        # them all, so a whole lesson starts Python and NumPy once. Time does not split
+        # them: each Sandbox keeps to its own exercise's seconds per call and in total, and
+        # each file brings its own CPU seconds into the worker's allowance.
+        key = (ex.limits.memory_mb, ex.limits.file_mb, tuple(hide))
         if key not in workers:
-            workers[key] = WorkerProcess(ex.limits, hide)
+            workers[key] = WorkerProcess(replace(ex.limits, cpu_seconds=0), hide)
         worker = workers[key]
+        worker.limits = replace(
+            worker.limits, cpu_seconds=worker.limits.cpu_seconds + ex.limits.cpu_seconds
+        )
         worker.preload = tuple(sorted({*worker.preload, *_heavy(ex.path(ex.stub))}))
         support = (ex.path(ex.stub).parent,)
         sandboxes.append(Sandbox(path, ex.limits, ex.constants, support, worker=worker))

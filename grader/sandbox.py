@@ -71,9 +71,9 @@ def _worker_env() -> dict[str, str]:
 class WorkerProcess:
     """One worker process, fenced and limited once, that may serve several learner files.
 
-    A lesson's exercises share one worker, so that grading a whole lesson starts Python and
-    NumPy once. When the process fails, every file it held is loaded again, lazily, into a
-    fresh one.
+    A lesson's exercises share one worker when their process limits agree, so that grading
+    a whole lesson starts Python and NumPy once. When the process fails, every file it held
+    is loaded again, lazily, into a fresh one.
     """
 
     def __init__(self, limits: Limits, hide: list[str], preload: tuple[str, ...] = ()):

@@ -183,3 +183,34 @@ def test_worker_runs_in_a_scratch_directory_that_is_removed(tmp_path):
     import os
 
     assert not os.path.exists(scratch)
+
+
+def test_a_lesson_shares_one_worker_whatever_its_time_limits(monkeypatch):
+    """1.2.39.6 allows 30 s per call and the others 5 s; they still share one worker, whose
+    CPU allowance is the sum of theirs, and each keeps its own time limits."""
+    from grader import catalog, runner
+    from grader.sandbox import WorkerProcess
+
+    spawned, boxes = [], []
+    spawn, sandbox_init = WorkerProcess.start, Sandbox.__init__
+
+    def start(self):
+        if self.process is None:
+            spawned.append(self)
+        spawn(self)
+
+    def init(self, *args, **kwargs):
+        sandbox_init(self, *args, **kwargs)
+        boxes.append(self)
+
+    monkeypatch.setattr(WorkerProcess, "start", start)
+    monkeypatch.setattr(Sandbox, "__init__", init)
+    jobs = [(ex, ex.path(ex.solution)) for ex in catalog.load().resolve("1.2.39")]
+    results = runner.grade(jobs, seed=1)
+
+    assert all(r.passed for r in results), [r.exercise.id for r in results if not r.passed]
+    assert len(spawned) == 1
+    assert spawned[0].limits.cpu_seconds == sum(ex.limits.cpu_seconds for ex, _ in jobs)
+    per_call = {box.path.name: box.limits.seconds_per_call for box in boxes}
+    assert per_call["ex6_truncation_error.py"] == 30
+    assert per_call["ex5_numeric_gradient_square.py"] == 5
