@@ -214,24 +214,32 @@ def grade(
         raise UsageError("Use either --submission or --solution, not both.")
     if submission is not None and len(exercises) > 1:
         raise UsageError("--submission grades one exercise; give an exercise id, not a lesson.")
-    jobs = []
+    jobs, missing = [], {}
     for ex in exercises:
         path = (
             submission if submission is not None else ex.path(ex.solution if solution else ex.stub)
         )
         if not path.is_file():
-            raise UsageError(
-                _missing_file_message(ex, path, learner=submission is None and not solution)
-            )
+            message = _missing_file_message(ex, path, learner=submission is None and not solution)
+            if len(exercises) == 1:
+                raise UsageError(message)
+            missing[ex.id] = (path, message)  # a lesson still grades the files that exist
+            continue
         jobs.append((ex, path.resolve()))
     sources = {ex.id: path.read_text(encoding="utf-8", errors="replace") for ex, path in jobs}
 
     from grader import report, runner, term
 
+    seed = runner.new_seed() if seed is None else seed
     with term.working(f"Grading {exercise_id}"):
-        results = runner.grade(jobs, seed=seed)
+        graded = {r.exercise.id: r for r in runner.grade(jobs, seed=seed)} if jobs else {}
+    results = [
+        graded.get(ex.id)
+        or runner.ExerciseResult(ex, missing[ex.id][0], seed, error=missing[ex.id][1])
+        for ex in exercises
+    ]
     if submission is None and not solution:
-        _record(cat, results, sources)
+        _record(cat, list(graded.values()), sources)  # a missing file is not an attempt
     if junit_xml is not None:
         report.write_junit(results, junit_xml)
     if as_json:

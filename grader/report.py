@@ -283,13 +283,14 @@ def render_brief(result: ExerciseResult, catalog: Catalog, width: int = 0) -> li
     ex = result.exercise
     passed = sum(c.passed for c in result.checks)
     mark = style("PASS", "green") if result.passed else style("FAIL", "red")
+    counted = f"{passed} of {len(result.checks)} checks" if result.checks else "not graded"
     lines = [
         f"{mark}  {style(f'{ex.id:<{width}}', bold=True)}  {ex.title}: "
-        f"{result.score:g}/{result.max_score:g}"
-        f" ({passed} of {len(result.checks)} checks)"
+        f"{result.score:g}/{result.max_score:g} ({counted})"
     ]
     if result.error:
-        lines.append(f"      Could not grade: {shorten(result.error, SUMMARY_WIDTH)}")
+        # Whole: it is the only thing to read, and often ends with the command that helps.
+        lines.append(f"      Could not grade: {shorten(result.error, 2 * SUMMARY_WIDTH)}")
     failing = [(n, c) for n, c in enumerate(result.checks, start=1) if not c.passed]
     untouched = len(failing) == len(result.checks) and all(
         "NotImplementedError" in c.message for _, c in failing
@@ -302,7 +303,7 @@ def render_brief(result: ExerciseResult, catalog: Catalog, width: int = 0) -> li
         lesson = catalog.lesson(ex.lesson_id)
         lines.append(f"      check {number}: {shorten(check.message, SUMMARY_WIDTH)}")
         lines.append(f"      read: {lesson.section_ref(check.section)}")
-    if not result.passed:
+    if not result.passed and result.checks:
         lines.append(f"      details: course grade {ex.id}")
     return lines
 

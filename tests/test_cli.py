@@ -160,6 +160,30 @@ def test_missing_learner_file_says_which_and_how_to_get_it_back(learner_repo):
     assert STUB in run.err and "git checkout" in run.err
 
 
+def test_a_lesson_with_a_missing_file_grades_the_others_and_says_how_to_get_it_back(
+    learner_repo,
+):
+    shutil.copy(ROOT / SOLUTION, learner_repo / STUB)
+    missing = "exercises/1.2.39/ex3_sampled_derivative.py"
+    (learner_repo / missing).unlink()
+    env = env_for(learner_repo)
+
+    run = course("grade", "1.2.39", env=env)
+    assert run.code == 1
+    line = next(x for x in run.out.splitlines() if "1.2.39.3" in x)
+    assert "not graded" in line
+    assert f"git checkout -- {missing}" in run.out
+    assert "PASS  1.2.39.5" in run.out  # the files that exist were graded
+
+    items = {item["exercise"]: item for item in course("grade", "1.2.39", "--json", env=env).json()}
+    assert len(items) == 11
+    assert items["1.2.39.3"]["score"] == 0 and missing in items["1.2.39.3"]["error"]
+    assert items["1.2.39.5"]["passed"]
+    # Nothing was graded for the missing file, so nothing is recorded as an attempt.
+    assert course("history", "1.2.39.3", "--json", env=env).json()["attempts"] == []
+    assert len(course("history", "1.2.39.5", "--json", env=env).json()["attempts"]) == 2
+
+
 def test_missing_submission_file_is_a_usage_error(tmp_path):
     run = course("grade", "1.2.39.5", "--submission", str(tmp_path / "nope.py"))
     assert run.code == 2 and "nope.py" in run.err
