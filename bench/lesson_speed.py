@@ -8,7 +8,10 @@ With --breakdown it also times, in the same alternation, one grading session of 
 lesson's items that do not use SymPy and one of the two that do (1.2.39.6 and the quiz),
 through `grader.runner` (no CLI), to show where the lesson's time goes.
 
-    .venv/bin/python bench/lesson_speed.py [--runs 9] [--breakdown]
+With --against REF (a commit, branch or tag) it also times both commands in a temporary
+git worktree of REF, in the same alternation: a before-and-after of a change.
+
+    .venv/bin/python bench/lesson_speed.py [--runs 9] [--breakdown] [--against REF]
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import argparse
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,11 +41,11 @@ os._exit(0)
 """
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], cwd: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
         command,
-        cwd=ROOT,
+        cwd=cwd,
         check=False,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -49,33 +53,54 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def measure(commands: dict[str, tuple[list[str], Path]], runs: int) -> dict[str, list[float]]:
+    times = {name: [] for name in commands}
+    for command, cwd in commands.values():
+        timed(command, cwd)  # warm-up
+    for _ in range(runs):
+        for name, (command, cwd) in commands.items():
+            times[name].append(timed(command, cwd))
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--breakdown", action="store_true")
+    parser.add_argument("--against", metavar="REF", help="also time this commit, alternated")
     options = parser.parse_args()
-    course = [sys.executable, "-m", "grader", "grade"]
-    commands = {
-        "lesson 1.2.39": [*course, "1.2.39", "--solution"],
-        "exercise 1.2.39.5": [*course, "1.2.39.5", "--solution"],
-    }
+    course = [sys.executable, "-m", "grader", "grade"]  # -m: the checkout in cwd is graded
+    lesson, one = [*course, "1.2.39", "--solution"], [*course, "1.2.39.5", "--solution"]
+    commands = {"lesson 1.2.39": (lesson, ROOT), "exercise 1.2.39.5": (one, ROOT)}
     if options.breakdown:
         session = [sys.executable, "-c", SESSION]
-        commands["items without SymPy"] = [*session, "except", *SYMPY_ITEMS]
-        commands["items with SymPy"] = [*session, "only", *SYMPY_ITEMS]
-    times = {name: [] for name in commands}
-    for command in commands.values():
-        timed(command)  # warm-up
-    for _ in range(options.runs):
-        for name, command in commands.items():
-            times[name].append(timed(command))
+        commands["items without SymPy"] = ([*session, "except", *SYMPY_ITEMS], ROOT)
+        commands["items with SymPy"] = ([*session, "only", *SYMPY_ITEMS], ROOT)
+    with tempfile.TemporaryDirectory() as scratch:
+        if options.against:
+            other = Path(scratch) / "checkout"
+            git = ["git", "-C", str(ROOT), "worktree"]
+            subprocess.run([*git, "add", "--detach", str(other), options.against], check=True)
+            commands[f"lesson @ {options.against}"] = (lesson, other)
+            commands[f"exercise @ {options.against}"] = (one, other)
+        try:
+            times = measure(commands, options.runs)
+        finally:
+            if options.against:
+                subprocess.run([*git, "remove", "--force", str(other)], check=False)
+    report(times, options.runs, options.against)
+
+
+def report(times: dict[str, list[float]], runs: int, against: str | None) -> None:
     medians = {name: statistics.median(v) for name, v in times.items()}
     one = medians["exercise 1.2.39.5"]
-    print(f"{'command':<22} {'median s':>9} {'min s':>7} {'/ one':>7}  ({options.runs} runs each)")
+    print(f"{'command':<22} {'median s':>9} {'min s':>7} {'/ one':>7}  ({runs} runs each)")
     for name, values in times.items():
         print(f"{name:<22} {medians[name]:>9.3f} {min(values):>7.3f} {medians[name] / one:>6.2f}x")
-    ratio = medians["lesson 1.2.39"] / one
-    print(f"lesson / one exercise: {ratio:.2f}x (aim <= 3x)")
+    print(f"lesson / one exercise: {medians['lesson 1.2.39'] / one:.2f}x (aim <= 3x)")
+    if against:
+        before = medians[f"lesson @ {against}"] / medians[f"exercise @ {against}"]
+        print(f"at {against}: {before:.2f}x")
 
 
 if __name__ == "__main__":
