@@ -169,11 +169,15 @@ def test_forward_difference(submission, rng):
     check_term(submission, FORWARD, draw_step(rng), why=why)
 
 
+# Steps s*h drawn at grade time are checked on the forward, central and one-sided formulas
+# and on the drawn stencils; not on every formula, because a learner's series-based answer
+# can take most of a second per formula (the five-point one most).
+
+
 @pytest.mark.points(1)
-def test_backward_difference(submission, rng):
+def test_backward_difference(submission):
     """The backward difference: leading error -(h/2) f''."""
     check_term(submission, BACKWARD)
-    check_term(submission, BACKWARD, draw_step(rng))
 
 
 @pytest.mark.points(2)
@@ -185,11 +189,10 @@ def test_central_difference(submission, rng):
 
 
 @pytest.mark.points(2)
-def test_five_point_stencil(submission, rng):
+def test_five_point_stencil(submission):
     """The five-point stencil: -(h**4/30) f^(5), which needs the series up to h**4."""
     why = "Its errors in h, h**2 and h**3 all cancel; keep expanding until one survives."
     check_term(submission, FIVE_POINT, why=why)
-    check_term(submission, FIVE_POINT, draw_step(rng), why=why)
 
 
 @pytest.mark.points(2)
