@@ -261,6 +261,7 @@ class _ZipSource(_Source):
         try:
             with self.zip.open(info) as f:
                 data = f.read(MAX_FILE_BYTES + 1)
+        # zipfile raises NotImplementedError for a compression method it does not know.
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
             raise ValueError(f"it cannot be unpacked ({exc})") from None
         if len(data) > MAX_FILE_BYTES:

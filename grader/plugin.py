@@ -39,6 +39,7 @@ class CheckResult:
     message: str = ""
     output: str = ""
     section: str = ""
+    unwritten: str = ""  # the function that still raises the stub's NotImplementedError
 
 
 @dataclass
@@ -148,6 +149,14 @@ def describe_call(name: str, args: tuple, kwargs: dict) -> str:
     return f"{name}({', '.join(parts)})"
 
 
+def unwritten_function(error: BaseException | None) -> str:
+    """The learner's function that still raises the stub's NotImplementedError, or ""."""
+    if isinstance(error, LearnerError) and error.type_name == "NotImplementedError":
+        call = getattr(error, "call_text", "")
+        return call.split("(")[0] if call else "This function"
+    return ""
+
+
 def learner_message(error: BaseException, exercise: Exercise) -> str:
     """A learner's-words account of an exception that ended a check."""
     if isinstance(error, CheckFailed):
@@ -159,8 +168,7 @@ def learner_message(error: BaseException, exercise: Exercise) -> str:
         info = error.error
         kind = info.get("type", "Exception")
         line = f" (your file, line {info['line']})" if info.get("line") else ""
-        if kind == "NotImplementedError":
-            name = call.split("(")[0] if call else "This function"
+        if name := unwritten_function(error):
             return (
                 f"{name} still raises NotImplementedError: replace the body of the stub "
                 "with your implementation."
@@ -289,6 +297,7 @@ class GraderPlugin:
                 check.message = "This check did not run."
             else:
                 check.message = learner_message(error, exercise)
+                check.unwritten = unwritten_function(error)
                 if isinstance(error, CheckFailed) and error.section:
                     check.section = error.section
         proxy = getattr(item, "grader_submission", None)

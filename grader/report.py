@@ -97,7 +97,6 @@ def write_junit(results: Sequence[ExerciseResult], path: Path) -> None:
 
 
 WATCH_ENV = "COURSE_WATCH"  # set by 'course watch' to the id it grades
-STUB_MESSAGE = re.compile(r"^(\w+) still raises NotImplementedError\b")  # see plugin.py
 OUTPUT_LINES = 8  # of a learner's printed output shown under the first failing check
 OUTPUT_WIDTH = 100
 SUMMARY_WIDTH = 160  # per further failing check: about two lines of a terminal
@@ -177,9 +176,8 @@ def _other_failures(failing) -> list[str]:
     groups: dict[str, list[int]] = {}
     unwritten: dict[str, list[int]] = {}
     for number, check in failing[1:]:
-        stub = STUB_MESSAGE.match(check.message)
-        if stub and check.message != first.message:
-            unwritten.setdefault(stub.group(1), []).append(number)
+        if check.unwritten and check.message != first.message:
+            unwritten.setdefault(check.unwritten, []).append(number)
         else:
             groups.setdefault(check.message, []).append(number)
     if not groups and not unwritten:
@@ -292,9 +290,7 @@ def render_brief(result: ExerciseResult, catalog: Catalog, width: int = 0) -> li
         # Whole: it is the only thing to read, and often ends with the command that helps.
         lines.append(f"      Could not grade: {shorten(result.error, 2 * SUMMARY_WIDTH)}")
     failing = [(n, c) for n, c in enumerate(result.checks, start=1) if not c.passed]
-    untouched = len(failing) == len(result.checks) and all(
-        "NotImplementedError" in c.message for _, c in failing
-    )
+    untouched = len(failing) == len(result.checks) and all(c.unwritten for _, c in failing)
     if untouched and not result.error:
         lines[-1] += ", still the stub"
         return lines

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,17 +44,52 @@ def course(
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+MUTATION = ".mutation.toml"  # a known-wrong file written as edits of a correct one
+CORRECT = "_correct.py"  # the correct file that the mutations beside it edit
+
+
 def wrong_implementations(stub: str) -> list[Path]:
-    """The catalogue of known-wrong files for the exercise whose stub is ``stub``."""
+    """The catalogue of known-wrong files for the exercise whose stub is ``stub``: whole
+    files, and mutations of the folder's ``_correct.py`` (see :func:`materialize`)."""
     relative = Path(stub).relative_to("exercises")
     folder = ROOT / "tests" / "wrong" / relative.with_suffix("")
-    return sorted(folder.glob("*" + relative.suffix))
+    whole = [p for p in folder.glob("*" + relative.suffix) if not p.name.startswith("_")]
+    return sorted(whole + list(folder.glob("*" + MUTATION)))
+
+
+def materialize(path: Path, folder: Path) -> Path:
+    """A known-wrong file ready to grade: ``path`` itself, or for a mutation the
+    ``_correct.py`` beside it with each of its replacements made, written into ``folder``.
+
+    Near-identical whole files would hide their one bug among a hundred shared lines; a
+    mutation shows it, and ``_correct.py`` is itself graded to full marks."""
+    if not path.name.endswith(MUTATION):
+        return path
+    text = (path.parent / CORRECT).read_text(encoding="utf-8")
+    for edit in tomllib.loads(path.read_text(encoding="utf-8"))["replace"]:
+        found = text.count(edit["old"])
+        if found != 1:
+            raise AssertionError(f"{path.name}: a replaced text occurs {found} times in {CORRECT}")
+        text = text.replace(edit["old"], edit["new"])
+    body = text[text.index('"""', 3) + 3 :]  # the correct file's docstring gives way
+    out = folder / (path.name.removesuffix(MUTATION) + ".py")
+    out.write_text(f'"""{_comment_paragraph(path)}"""{body}', encoding="utf-8")
+    return out
 
 
 def wrong_description(path: Path) -> str:
-    """What a known-wrong file says is wrong with it: its docstring, or for data files its
-    first comment line."""
+    """What a known-wrong file says is wrong with it: its docstring, or for data files and
+    mutations its first comment paragraph."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".py":
         return text.split('"""')[1].strip() if '"""' in text else ""
-    return text.splitlines()[0].lstrip("# ").strip() if text else ""
+    return _comment_paragraph(path)
+
+
+def _comment_paragraph(path: Path) -> str:
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("# "):
+            break
+        lines.append(line[2:].strip())
+    return " ".join(lines)

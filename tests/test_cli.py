@@ -208,3 +208,18 @@ def test_lesson_grading_gives_one_json_object_per_item():
     assert isinstance(results, list) and len(results) >= 2
     assert all(r["passed"] for r in results), json.dumps(results)[:2000]
     assert run.code == 0
+
+
+def test_functions_left_as_the_stub_are_named_once_and_untouched_items_say_so(learner_repo):
+    env = env_for(learner_repo)
+    run = course("grade", "1.2.39.2", env=env)  # forward_errors fails first; best_step too
+    assert run.code == 1
+    assert "best_step still raises NotImplementedError" in run.out
+    lesson = course("grade", "1.2.39", env=env)
+    line = next(x for x in lesson.out.splitlines() if x.startswith("FAIL  1.2.39.1 "))
+    assert line.endswith("still the stub")
+    shutil.copy(ROOT / SOLUTION, learner_repo / STUB)  # written: no longer "the stub"
+    lesson = course("grade", "1.2.39", env=env)
+    assert "PASS  1.2.39.5" in lesson.out and "1.2.39.5" not in "".join(
+        x for x in lesson.out.splitlines() if x.endswith("still the stub")
+    )

@@ -3,17 +3,27 @@
 - the untouched stub scores below full marks;
 - the reference solution scores full marks;
 - every known-wrong implementation under tests/wrong/ fails at least one check, and each
-  exercise keeps at least four of them.
+  exercise keeps at least four of them;
+- a correct file that known-wrong mutations edit (``_correct.py``) scores full marks, so
+  that each mutation's edit is its only bug.
 """
 
 import pytest
 
 from grader import catalog
-from tests.support import ROOT, course, wrong_description, wrong_implementations
+from tests.support import (
+    CORRECT,
+    ROOT,
+    course,
+    materialize,
+    wrong_description,
+    wrong_implementations,
+)
 
 EXERCISES = catalog.load(ROOT).exercises
 IDS = [e.id for e in EXERCISES]
 WRONG = [(e.id, path) for e in EXERCISES for path in wrong_implementations(e.stub)]
+MUTATED = sorted({(i, p.parent / CORRECT) for i, p in WRONG if p.name.endswith(".mutation.toml")})
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
@@ -41,10 +51,17 @@ def test_each_exercise_keeps_a_catalogue_of_wrong_implementations(exercise):
 
 
 @pytest.mark.parametrize("exercise_id,path", WRONG, ids=[f"{i}:{p.stem}" for i, p in WRONG])
-def test_wrong_implementation_fails_a_check(exercise_id, path):
+def test_wrong_implementation_fails_a_check(exercise_id, path, tmp_path):
     assert wrong_description(path).startswith("Wrong:"), f"{path.name} should say what is wrong"
-    run = course("grade", exercise_id, "--submission", str(path), "--json")
+    run = course("grade", exercise_id, "--submission", str(materialize(path, tmp_path)), "--json")
     result = run.json()
     assert run.code == 1, f"{path.name} passed every check: {result}"
     assert not result["passed"]
     assert any(not c["passed"] and c["message"] for c in result["checks"])
+
+
+@pytest.mark.parametrize("exercise_id,path", MUTATED, ids=[i for i, _ in MUTATED])
+def test_the_file_that_mutations_edit_scores_full_marks(exercise_id, path):
+    run = course("grade", exercise_id, "--submission", str(path), "--json")
+    result = run.json()
+    assert run.code == 0 and result["passed"], [c["message"] for c in result["checks"]]

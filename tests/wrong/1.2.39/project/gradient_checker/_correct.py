@@ -1,4 +1,8 @@
-"""Wrong: gradient_check divides by |a| + |b| even when both are zero, giving nan at x = 0."""
+"""Not a wrong file: a plain, correct solution of the project, as a learner might write it.
+
+Each ``*.mutation.toml`` next to it is this file with one bug put in by text replacement;
+the content gates apply each one and grade the result (tests/support.py, ``materialize``).
+"""
 
 import numpy as np
 from network import PARAMETER_NAMES, forward_propagation_n
@@ -18,8 +22,7 @@ def gradient_check(x, theta, epsilon=1e-7):
     numeric = (j_plus - j_minus) / (2 * epsilon)
     analytic = backward_propagation(x, theta)
     denominator = abs(analytic) + abs(numeric)
-    with np.errstate(invalid="ignore"):
-        return float(np.float64(abs(analytic - numeric)) / denominator)
+    return abs(analytic - numeric) / denominator if denominator else 0.0
 
 
 def dictionary_to_vector(parameters):
