@@ -1,8 +1,10 @@
 """The ``course`` command. Thin on purpose: each command parses, calls a module, exits.
 
 Exit status: 0 success (every check passed); 1 some check failed; 2 usage error
-(unknown id, missing file, bad option). Heavy modules (NumPy, pytest, rich) are imported
-inside the commands that need them so that ``course --help`` stays fast.
+(unknown id, missing file, bad option), or a progress store that cannot be used (locked by
+another program, read-only, full disk: 'course grade' then shows the result unrecorded).
+Heavy modules (NumPy, pytest, rich) are imported inside the commands that need them so
+that ``course --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -92,6 +94,17 @@ class _CourseGroup(click.Group):
     learners put options (``course grade 1.2.39.1 --no-color``)."""
 
     group_class = type  # subgroups (``course instructor``) are built the same way
+
+    def invoke(self, ctx: click.Context):
+        # The progress store can refuse at any read or write (a lock held by another
+        # program, a read-only folder, a full disk): one clear usage error, never a traceback.
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            store = sys.modules.get("grader.store")  # only loaded if a command used it
+            if store is not None and isinstance(exc, store.StoreError):
+                raise UsageError(str(exc)) from None
+            raise
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         super().add_command(cmd, name)
@@ -226,7 +239,7 @@ def grade(
             missing[ex.id] = (path, message)  # a lesson still grades the files that exist
             continue
         jobs.append((ex, path.resolve()))
-    sources = {ex.id: path.read_text(encoding="utf-8", errors="replace") for ex, path in jobs}
+    sources = {ex.id: path.read_bytes() for ex, path in jobs}  # kept byte for byte
 
     from grader import report, runner, term
 
@@ -238,8 +251,9 @@ def grade(
         or runner.ExerciseResult(ex, missing[ex.id][0], seed, error=missing[ex.id][1])
         for ex in exercises
     ]
+    unrecorded = None
     if submission is None and not solution:
-        _record(cat, list(graded.values()), sources)  # a missing file is not an attempt
+        unrecorded = _record(cat, list(graded.values()), sources)  # a missing file is not one
     if junit_xml is not None:
         report.write_junit(results, junit_xml)
     if as_json:
@@ -253,6 +267,9 @@ def grade(
         )
     else:
         report.print_results(results, cat)
+    if unrecorded is not None:
+        _warn(unrecorded)  # after the report, where the learner looks last
+        _exit_at_once(2)
     _exit_at_once(0 if all(r.passed for r in results) else 1)
 
 
@@ -265,16 +282,20 @@ def _missing_file_message(ex: catalog_mod.Exercise, path: Path, learner: bool) -
     return f"The file {path} does not exist."
 
 
-def _record(cat: catalog_mod.Catalog, results, sources: dict[str, str]) -> None:
+def _record(cat: catalog_mod.Catalog, results, sources: dict[str, bytes]) -> str | None:
+    """Record the attempts; if the store refuses, what to tell the learner."""
     from grader.store import StoreError, open_store
 
     try:
         store = open_store(cat.root, warn=_warn)
-        for result in results:
-            store.record(result, sources.get(result.exercise.id))
-        store.close()
+        try:
+            for result in results:
+                store.record(result, sources.get(result.exercise.id))
+        finally:
+            store.close()
     except StoreError as exc:
-        _warn(f"{exc} This attempt was graded but not recorded.")
+        return f"{exc} This attempt was graded but not recorded."
+    return None
 
 
 @main.command()
@@ -550,6 +571,11 @@ def instructor() -> None:
     help="Where graded results are kept (default: .course/instructor.sqlite3).",
 )
 @click.option("--regrade", is_flag=True, help="Grade everything again, ignoring kept results.")
+@click.option(
+    "--unfenced",
+    is_flag=True,
+    help="Grade even where learners' code cannot be fenced in (see docs/security.md).",
+)
 def instructor_grade(
     submissions_dir: Path,
     out_csv: Path,
@@ -558,10 +584,20 @@ def instructor_grade(
     seed: int | None,
     store: Path | None,
     regrade: bool,
+    unfenced: bool,
 ) -> None:
-    """Grade every learner in SUBMISSIONS_DIR (one folder or .zip each, mirroring exercises/)."""
+    """Grade every learner in SUBMISSIONS_DIR (one folder or .zip each, mirroring exercises/).
+
+    Exit status: 0 every learner was graded; 1 some learner could not be graded at all
+    (named at the end, zeros in the gradebook); 2 usage error, or no fence without
+    --unfenced."""
     from grader import instructor as instructor_mod
 
+    missing = instructor_mod.missing_fence()
+    if missing and not unfenced:
+        raise UsageError(instructor_mod.unfenced_message(missing, refused=True))
+    if missing:
+        _warn(instructor_mod.unfenced_message(missing, refused=False))
     cat = _catalog()
     progress = instructor_mod.Progress(terminal=sys.stdout.isatty())
     try:
@@ -582,6 +618,7 @@ def instructor_grade(
     finally:
         progress.close()
     click.echo("\n".join(instructor_mod.summary_lines(summary, out_csv, out_json)))
+    sys.exit(1 if summary.problems else 0)
 
 
 @main.group("site")

@@ -66,17 +66,36 @@ def _poly_text(coeffs: list[float]) -> str:
     return " + ".join(reversed(terms)) or "0"
 
 
+# The builders' functions behave like the NumPy code a learner tests with, say
+# ``lambda x: np.sin(2.0 * x)``: a number gives a NumPy scalar (np.float64, not a Python
+# float), an array an array; float32 and complex inputs keep their type (a complex step
+# works), and only integers and bools are taken as float64, as np.sin takes them.
+
+
+def _inexact(x: Any) -> np.ndarray:
+    """``x`` as an array of a floating or complex type: its own if it has one, else float64."""
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.inexact) else x.astype(np.float64)
+
+
+def _numpy_result(result: Any) -> Any:
+    """An array as it is; a 0-d result as the NumPy scalar NumPy's own functions return."""
+    result = np.asarray(result)
+    return result[()] if result.ndim == 0 else result
+
+
 @register("poly")
 def _poly(coeffs: list[float]):
     """Elementwise polynomial with ``coeffs[k]`` the coefficient of x**k."""
-    c = np.asarray(coeffs, dtype=float)
+    # Python floats, as in a learner's ``3.0 * x**2 + 1.0``: they keep a float32 x float32.
+    c = [float(k) for k in coeffs]
 
     def poly(x):
-        x = np.asarray(x, dtype=float)
+        x = _inexact(x)
         result = np.zeros_like(x)
-        for coefficient in c[::-1]:  # Horner's rule
+        for coefficient in reversed(c):  # Horner's rule
             result = result * x + coefficient
-        return result if result.ndim else float(result)
+        return _numpy_result(result)
 
     return poly, f"f(x) = {_poly_text(list(coeffs))}"
 
@@ -87,11 +106,10 @@ _ELEMENTWISE = {"sin": np.sin, "cos": np.cos, "exp": np.exp, "tanh": np.tanh, "l
 @register("ufunc")
 def _ufunc(name: str, scale: float = 1.0):
     """``f(x) = func(scale * x)`` for one of a few smooth NumPy functions."""
-    func = _ELEMENTWISE[name]
+    func, scale = _ELEMENTWISE[name], float(scale)
 
     def call(x):
-        result = func(scale * np.asarray(x, dtype=float))
-        return result if np.ndim(result) else float(result)
+        return _numpy_result(func(scale * _inexact(x)))
 
     inner = "x" if scale == 1.0 else f"{scale:g}*x"
     return call, f"f(x) = {name}({inner})"
@@ -111,11 +129,10 @@ _DERIVATIVES = {
 @register("ufunc_derivative")
 def _ufunc_derivative(name: str, scale: float = 1.0):
     """The exact derivative of ``ufunc(name, scale)``: ``scale * func'(scale * x)``."""
-    func, text = _DERIVATIVES[name]
+    (func, text), scale = _DERIVATIVES[name], float(scale)
 
     def call(x):
-        result = scale * func(scale * np.asarray(x, dtype=float))
-        return result if np.ndim(result) else float(result)
+        return _numpy_result(scale * func(scale * _inexact(x)))
 
     inner = "x" if scale == 1.0 else f"{scale:g}*x"
     formula = text.format(k=f"{scale:g}", u=inner)
@@ -127,16 +144,18 @@ def _ufunc_derivative(name: str, scale: float = 1.0):
 @register("sum_of_squares")
 def _sum_of_squares():
     def call(x):
-        return float(np.sum(np.square(np.asarray(x, dtype=float))))
+        return np.sum(np.square(_inexact(x)))  # a NumPy scalar, as np.sum gives
 
     return call, "f(x) = sum of x_i**2"
 
 
 @register("rosenbrock")
 def _rosenbrock(a: float = 1.0, b: float = 100.0):
+    a, b = float(a), float(b)
+
     def call(x):
-        v = np.asarray(x, dtype=float).ravel()
-        return float(np.sum(b * (v[1:] - v[:-1] ** 2) ** 2 + (a - v[:-1]) ** 2))
+        v = _inexact(x).ravel()
+        return np.sum(b * (v[1:] - v[:-1] ** 2) ** 2 + (a - v[:-1]) ** 2)
 
     return call, f"Rosenbrock function (a={a:g}, b={b:g})"
 
@@ -147,8 +166,8 @@ def _quadratic_form(matrix: list[list[float]], shape: list[int]):
     a = np.asarray(matrix, dtype=float)
 
     def call(x):
-        v = np.asarray(x, dtype=float).reshape(-1)
-        return float(0.5 * v @ a @ v + np.sum(np.sin(v)))
+        v = _inexact(x).reshape(-1)
+        return _numpy_result(0.5 * v @ a @ v + np.sum(np.sin(v)))
 
     return call, f"f(X) = 0.5 vec(X)^T A vec(X) + sum(sin(X)) for X of shape {tuple(shape)}"
 
@@ -177,9 +196,7 @@ def _difference_method(kind: str):
 
     def method(f, x, h):
         # An array of steps works too (one estimate per step), for vectorised callers.
-        x, h = np.asarray(x, dtype=float), np.asarray(h, dtype=float)
-        result = np.asarray(quotient(f, x, h), dtype=float)
-        return result if result.ndim else float(result)
+        return _numpy_result(quotient(f, _inexact(x), _inexact(h)))
 
     return method, text
 
@@ -223,7 +240,7 @@ def _gradient(of: str, params: dict[str, Any] | None = None, bug: str = "none"):
         raise KeyError(f"unknown planted bug {bug!r}")
 
     def call(x):
-        x = np.asarray(x, dtype=float)
+        x = _inexact(x)
         g = exact(x.reshape(-1)).reshape(x.shape)
         if bug == "sign":
             return -g
@@ -236,6 +253,19 @@ def _gradient(of: str, params: dict[str, Any] | None = None, bug: str = "none"):
     return call, f"the gradient of {of}{_BUGS[bug]}"
 
 
-def resolve(name: str, params: dict[str, Any]) -> TrustedFunction:
-    """Rebuild a function sent over the wire (used by the worker)."""
-    return TrustedFunction(name, params)
+class RemoteFunction:
+    """In the worker, a function given by the grader: calling it asks the grader, which
+    evaluates the :class:`TrustedFunction` and counts the call. Nothing about the function
+    (its name, its parameters) is here for the learner's code to read."""
+
+    def __init__(self, index: int, ask: Callable[[int, tuple, dict], Any], /):
+        self.index, self._ask = index, ask
+
+    def __call__(self, *args, **kwargs):
+        return self._ask(self.index, args, kwargs)
+
+    def __wire_ref__(self) -> int:
+        return self.index
+
+    def __repr__(self) -> str:
+        return "<function given by the grader>"

@@ -17,7 +17,14 @@ How learners are kept apart:
   at another learner's folder. Zip members with absolute paths or ``..`` are refused, and
   every file, zip and member count is capped.
 - A submission that cannot be read, or a file that is missing, gets zeros with the reason;
-  nothing a learner submits can stop the batch.
+  nothing a learner submits can stop the batch, and no failure while grading one learner
+  (in its grading process or in the thread that waits for it) loses another's result:
+  every learner found is in the gradebook.
+- Nothing the instructor writes (the gradebook, the JSON, the store) is visible to a
+  worker: those files, and their folders where that hides nothing the worker needs, are
+  hidden like SUBMISSIONS_DIR.
+- Names and messages are the learners' text: they reach the terminal, the CSV and the
+  JSON only through :mod:`grader.safe_text`.
 
 Re-running skips work: every graded item is kept in the instructor's store (by default
 ``.course/instructor.sqlite3`` in the course) keyed by the learner, the item, the SHA-256
@@ -45,10 +52,11 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from grader import catalog as catalog_mod
+from grader import safe_text
 
 MAX_FILE_BYTES = 1 << 20  # one learner file; a solution is a few kB
 MAX_ZIP_BYTES = 64 << 20  # one learner's .zip on disk
@@ -109,20 +117,22 @@ class Task:
 
 def discover(submissions: Path) -> list[Learner]:
     """One learner per folder or ``.zip`` in ``submissions``, by name; hidden entries and
-    other files are skipped. A folder and a zip of the same name are both kept, the zip
-    under its full file name."""
-    folders, zips = {}, {}
+    other files are skipped. Every entry keeps a learner of its own: a zip whose name
+    without ``.zip`` is taken (by a folder, or by ``bob.ZIP`` next to ``bob.zip``) is
+    named by its full file name."""
+    folders, zips = {}, []
     for entry in sorted(submissions.iterdir()):
         if entry.name.startswith((".", "__")):
             continue
         if entry.is_dir():
             folders[entry.name] = entry
         elif entry.suffix.lower() == ".zip" and entry.is_file():
-            zips[entry.stem] = entry
+            zips.append(entry)
     learners = [Learner(name, path) for name, path in folders.items()]
-    learners += [
-        Learner(entry.name if name in folders else name, entry) for name, entry in zips.items()
-    ]
+    stems = [entry.stem for entry in zips]
+    for entry in zips:
+        taken = entry.stem in folders or stems.count(entry.stem) > 1
+        learners.append(Learner(entry.name if taken else entry.stem, entry))
     return sorted(learners, key=lambda learner: learner.name)
 
 
@@ -261,9 +271,10 @@ class _ZipSource(_Source):
         try:
             with self.zip.open(info) as f:
                 data = f.read(MAX_FILE_BYTES + 1)
-        # zipfile raises NotImplementedError for a compression method it does not know.
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
-            raise ValueError(f"it cannot be unpacked ({exc})") from None
+        # A damaged member fails in many ways (BadZipFile, EOFError, zlib.error, an unknown
+        # compression method's NotImplementedError...): each is this file's problem only.
+        except Exception as exc:  # noqa: BLE001
+            raise ValueError(f"it cannot be unpacked ({type(exc).__name__}: {exc})") from None
         if len(data) > MAX_FILE_BYTES:
             raise ValueError(f"it is larger than {MAX_FILE_BYTES // 1024} kB")
         return data
@@ -326,8 +337,11 @@ def unpack(
     def copy(relative: str) -> str:
         data = source.read(relative)
         destination = target / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(data)
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(data)
+        except OSError as exc:  # a name this file system cannot hold, say
+            raise ValueError(f"it cannot be copied ({exc.strerror or exc})") from None
         return hashlib.sha256(data).hexdigest()
 
     for relative in relatives:
@@ -413,11 +427,20 @@ def open_store(path: Path):
         raise BatchError(str(exc)) from None
 
 
+def _store_key(learner: str) -> str:
+    """The learner's name as the store keeps it. A name that was not valid UTF-8 on disk
+    holds surrogates, which SQLite refuses; it is kept as the hex of its code units behind
+    a NUL, which no file name holds, so it can never meet another learner's key."""
+    if safe_text.json_text(learner) == learner:
+        return learner
+    return "\0" + learner.encode("utf-8", "surrogatepass").hex()
+
+
 def _cached(db, learner: str, exercise: str, digest: str, key: str) -> dict | None:
     row = db.execute(
         "SELECT result FROM instructor_results WHERE learner = ? AND exercise = ? "
         "AND sha256 = ? AND grader = ?",
-        (learner, exercise, digest, key),
+        (_store_key(learner), exercise, digest, key),
     ).fetchone()
     return json.loads(row[0]) if row else None
 
@@ -427,7 +450,7 @@ def _keep(store, learner: str, exercise: str, digest: str, key: str, result: dic
         db.execute(
             "INSERT OR REPLACE INTO instructor_results "
             "(learner, exercise, sha256, grader, graded_at, result) VALUES (?, ?, ?, ?, ?, ?)",
-            (learner, exercise, digest, key, time.time(), json.dumps(result)),
+            (_store_key(learner), exercise, digest, key, time.time(), json.dumps(result)),
         )
 
 
@@ -480,6 +503,17 @@ def failed_record(learner: Learner, cat: catalog_mod.Catalog, seed: int, reason:
         _zero(ex, f"{learner.source.name}/{_relative(ex)}", seed, reason) for ex in cat.exercises
     ]
     return _record(learner.name, learner.source.name, results, time.perf_counter(), 0, error=reason)
+
+
+def _nothing_to_grade(unpacked: Unpacked, cat: catalog_mod.Catalog) -> str:
+    """Why a learner none of whose files could be graded got zeros (each item says more)."""
+    if unpacked.problems:
+        return "nothing could be graded: none of its files can be used (each item says why)"
+    example = _relative(cat.exercises[0])
+    return (
+        f"nothing to grade: it holds none of the course's files (such as {example}); a "
+        "submission mirrors exercises/ (docs/instructors.md)"
+    )
 
 
 def _scrub(data, old: str, new: str):
@@ -558,7 +592,8 @@ def grade_learner(task: Task) -> dict:
                 if not suite_broke:
                     _keep(_process_store, learner.name, ex.id, digest, key, data)
         ordered = [results[ex.id] for ex in cat.exercises]
-        return _record(learner.name, source.name, ordered, started, len(jobs))
+        extra = {} if unpacked.digests else {"error": _nothing_to_grade(unpacked, cat)}
+        return _record(learner.name, source.name, ordered, started, len(jobs), **extra)
     finally:
         shutil.rmtree(copy_dir, ignore_errors=True)
 
@@ -571,11 +606,12 @@ class BatchSummary:
     learners: int
     graded: int  # items graded now
     cached: int  # items taken from the store
-    problems: dict[str, str]  # learner -> why their whole submission got zeros
+    problems: dict[str, str]  # learner -> why nothing of theirs could be graded (zeros)
     seconds: float
     jobs: int
     seed: int
     records: list[dict]
+    skipped: list[str] = field(default_factory=list)  # entries neither a folder nor a zip
 
 
 def _ancestors_or_self(path: Path) -> set[Path]:
@@ -588,6 +624,27 @@ def _hideable(folder: Path, needed: list[Path]) -> bool:
     the temporary folder) visible."""
     folder = Path(os.path.realpath(folder))
     return folder.is_dir() and not any(folder in _ancestors_or_self(n) for n in needed)
+
+
+# Files SQLite keeps next to a database, and the one a gradebook is written to first.
+_COMPANIONS = ("-wal", "-shm", "-journal", ".partial")
+
+
+def instructor_files(outputs: list[Path | None], needed: list[Path]) -> set[Path]:
+    """What a worker must never read of what the instructor writes: each file (gradebook,
+    JSON, store) with its companions, wherever it is, and its folder too where hiding
+    that folder keeps what the workers need visible. Files are hidden one by one where the
+    sandbox can (:mod:`grader.isolation`); the folders hold where it cannot yet."""
+    hidden: set[Path] = set()
+    for out in outputs:
+        if out is None:
+            continue
+        path = Path(os.path.realpath(out))
+        hidden.add(path)
+        hidden.update(path.with_name(path.name + suffix) for suffix in _COMPANIONS)
+        if _hideable(path.parent, needed):
+            hidden.add(path.parent)
+    return hidden
 
 
 def grade_batch(
@@ -639,10 +696,7 @@ def grade_batch(
     for slot in slots:
         slot.mkdir(mode=0o700)
     needed = [root, Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable), batch, temp]
-    private = {submissions}
-    for out in (store_path, out_csv, out_json):
-        if out is not None and _hideable(out.parent, needed):
-            private.add(Path(os.path.realpath(out.parent)))
+    private = {submissions} | instructor_files([store_path, out_csv, out_json], needed)
 
     def task_for(learner: Learner, k: int) -> Task:
         others = [str(s) for j, s in enumerate(slots) if j != k]
@@ -670,9 +724,12 @@ def grade_batch(
 
     def finish(index: int, record: dict) -> None:
         with lock:
-            records[index] = record
+            records[index] = record  # kept first: showing it may fail, losing it may not
             if on_done:
-                on_done(record)
+                try:
+                    on_done(record)
+                except Exception:  # noqa: BLE001 - a display problem never stops a slot
+                    pass
 
     context = multiprocessing.get_context("spawn")  # a clean process: no state inherited
     pools: dict[int, concurrent.futures.ProcessPoolExecutor] = {}
@@ -684,23 +741,31 @@ def grade_batch(
         )
         return pools[k]
 
+    def grade_one(k: int, learner: Learner) -> dict:
+        record, reason = None, ""
+        for _attempt in (1, 2):  # a grading process that died is replaced once
+            try:
+                pool = pools.get(k) or new_pool(k)
+                record = pool.submit(grade_learner, task_for(learner, k)).result()
+                break
+            except concurrent.futures.process.BrokenProcessPool:
+                pools.pop(k).shutdown(wait=False, cancel_futures=True)
+                reason = "the grading process stopped while grading this submission"
+            except Exception as exc:  # noqa: BLE001 - one learner never stops the batch
+                reason = f"the grader failed on this submission ({type(exc).__name__}: {exc})"
+                break
+        return record or failed_record(learner, cat, seed, reason)
+
     def run_slot(k: int) -> None:
-        pool = new_pool(k)
         while (item := next_learner()) is not None:
             index, learner = item
-            record, reason = None, ""
-            for _attempt in (1, 2):  # a grading process that died is replaced once
-                try:
-                    record = pool.submit(grade_learner, task_for(learner, k)).result()
-                    break
-                except concurrent.futures.process.BrokenProcessPool:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = new_pool(k)
-                    reason = "the grading process stopped while grading this submission"
-                except Exception as exc:  # noqa: BLE001 - one learner never stops the batch
-                    reason = f"the grader failed on this submission ({type(exc).__name__}: {exc})"
-                    break
-            finish(index, record or failed_record(learner, cat, seed, reason))
+            try:
+                record = grade_one(k, learner)
+            except Exception as exc:  # noqa: BLE001 - recorded for this learner only
+                record = failed_record(
+                    learner, cat, seed, f"the grader failed ({type(exc).__name__}: {exc})"
+                )
+            finish(index, record)
 
     threads = [threading.Thread(target=run_slot, args=(k,), daemon=True) for k in range(jobs)]
     try:
@@ -719,7 +784,12 @@ def grade_batch(
                     process.terminate()
             pool.shutdown(wait=not interrupted, cancel_futures=True)
         shutil.rmtree(batch, ignore_errors=True)
-    done = [r for r in records if r is not None]
+    # Every learner found is in the gradebook, even one whose slot ended without a result.
+    done = [
+        record
+        or failed_record(learners[index], cat, seed, "not graded: the batch stopped before it")
+        for index, record in enumerate(records)
+    ]
     write_gradebook(done, cat, out_csv, out_json, seed)
     return BatchSummary(
         learners=len(done),
@@ -730,15 +800,11 @@ def grade_batch(
         jobs=jobs,
         seed=seed,
         records=done,
+        skipped=skipped_entries(submissions),
     )
 
 
 # --- the gradebook ---------------------------------------------------------------------
-
-
-def _cell(text: str) -> str:
-    """A learner's name as a spreadsheet shows it, never as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _number(value: float) -> str:
@@ -768,7 +834,7 @@ def write_gradebook(
         scores = {r["exercise"]: r["score"] for r in record["results"]}
         writer.writerow(
             [
-                _cell(record["learner"]),
+                safe_text.csv_cell(record["learner"]),
                 *[_number(scores.get(i, 0.0)) for i in ids],
                 _number(record["score"]),
             ]
@@ -785,7 +851,7 @@ def write_gradebook(
             "max_total": sum(ex.points for ex in cat.exercises),
             "learners": sorted(records, key=lambda r: r["learner"]),
         }
-        _write_atomically(out_json, json.dumps(book, indent=2) + "\n")
+        _write_atomically(out_json, json.dumps(safe_text.json_safe(book), indent=2) + "\n")
 
 
 # --- what the instructor sees ------------------------------------------------------------
@@ -816,7 +882,8 @@ class Progress:
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 TimeRemainingColumn(),
-                TextColumn("{task.description}"),
+                # A learner's name: never read as markup ("[/]" would raise in rich).
+                TextColumn("{task.description}", markup=False),
             )
             self.bar.start()
             self.task = self.bar.add_task("", total=total)
@@ -824,11 +891,13 @@ class Progress:
     def done(self, record: dict) -> None:
         line = _learner_line(record)
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=record["learner"])
-            if record.get("error"):
-                self.bar.console.print(line)
+            name = safe_text.terminal_line(record["learner"])
+            self.bar.update(self.task, advance=1, description=name)
+            if record.get("error"):  # one line, cut to fit: the summary has it whole
+                text = safe_text.rich_text(line)
+                self.bar.console.print(text, no_wrap=True, overflow="ellipsis")
         else:
-            print(line, flush=True)
+            print(safe_text.terminal_line(line), flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -845,6 +914,8 @@ def _learner_line(record: dict) -> str:
 
 
 def summary_lines(summary: BatchSummary, out_csv: Path, out_json: Path | None) -> list[str]:
+    """What the instructor reads at the end; names and reasons are the learners' text."""
+    line = safe_text.terminal_line
     missing = sum(
         1
         for record in summary.records
@@ -856,10 +927,61 @@ def summary_lines(summary: BatchSummary, out_csv: Path, out_json: Path | None) -
         f"job(s), seed {summary.seed}: {summary.graded} item(s) graded, {summary.cached} "
         f"taken from the store, {missing} missing file(s).",
     ]
+    if summary.skipped:
+        names = ", ".join(line(name) for name in summary.skipped)
+        lines.append(f"Skipped (neither a folder nor a .zip): {names}")
     if summary.problems:
-        lines.append(f"{len(summary.problems)} submission(s) could not be read (zeros):")
-        lines += [f"  {name}: {reason}" for name, reason in sorted(summary.problems.items())]
-    lines.append(f"Gradebook: {out_csv}")
+        lines.append(
+            f"{len(summary.problems)} submission(s) could not be graded at all (zeros in "
+            "the gradebook):"
+        )
+        width = safe_text.terminal_width()  # folded on a terminal, never wrapped by it
+        for name, reason in sorted(summary.problems.items()):
+            lines += safe_text.terminal_block(f"{line(name)}: {line(reason)}", "  ", width)
+    lines.append(f"Gradebook: {line(str(out_csv))}")
     if out_json is not None:
-        lines.append(f"Every check: {out_json}")
+        lines.append(f"Every check: {line(str(out_json))}")
     return lines
+
+
+# --- the fence (issue 20) ----------------------------------------------------------------
+
+
+def missing_fence() -> list[str]:
+    """The protections this machine cannot give a batch's workers (empty when fenced),
+    as :func:`grader.host.probe` names them."""
+    from grader import host
+
+    state = host.probe()
+    return [] if state.fenced else list(state.missing) or ["the worker's fence"]
+
+
+# What a submission's code can do to a cohort without each protection (matched on the
+# names grader.host gives them).
+_RISKS = (
+    (
+        ("read-only", "answers hidden", "process namespace"),
+        "read the other learners' submissions, earlier gradebooks and the reference "
+        "solutions, and change files",
+    ),
+    (("network",), "reach the network, to fetch answers or send out other learners' work"),
+    (("memory", "processes"), "take the machine's memory or processes and stall the batch"),
+)
+
+
+def unfenced_message(missing: list[str], refused: bool) -> str:
+    """What running a batch without the fence means for a cohort, and what to do."""
+    risks = [risk for words, risk in _RISKS if any(w in m for m in missing for w in words)]
+    can = "; ".join(risks) or "escape the limits that keep one learner from another"
+    risk = f"a submission's code can {can}."
+    what = "; ".join(missing)
+    if refused:
+        return (
+            f"Not grading: this machine cannot fence the learners' code in (missing: {what}). "
+            f"Unfenced, {risk} Grade the cohort on Linux with user namespaces (see "
+            "docs/security.md), or add --unfenced to grade here anyway."
+        )
+    return (
+        f"Grading unfenced, as --unfenced asks (missing: {what}): {risk} Trust these grades "
+        "only as far as you trust every learner's code."
+    )

@@ -93,10 +93,16 @@ class Submission:
     @property
     def constants(self) -> dict[str, Any]:
         """Module-level constants listed in the manifest, decoded."""
+        from grader import wire
         from grader.sandbox import decode_from_worker
 
         raw = self._target.sandbox.loaded().get("constants", {})
-        return {k: decode_from_worker(v) for k, v in raw.items()}
+        try:  # a constant may be symbolic (rebuilt without evaluating, within bounds)
+            return {k: decode_from_worker(v, symbolic=True) for k, v in raw.items()}
+        except wire.TooLarge as exc:
+            raise CheckFailed(str(exc.about("A constant in your file holds"))) from None
+        except (wire.WireError, ValueError, TypeError, RecursionError) as exc:
+            raise CheckFailed(f"A constant in your file could not be read ({exc}).") from None
 
     def constant(self, name: str) -> Any:
         values = self.constants
@@ -183,6 +189,8 @@ def learner_message(error: BaseException, exercise: Exercise) -> str:
             phrase in info.get("message", "") for phrase in _FILE_TROUBLE
         ):
             return f"{call}{line}: {_file_trouble(info['message'], exercise)}"
+        if kind == "Unsendable":  # the worker could not send the value: it says why
+            return f"{call}: {info.get('message', '')}"
         if kind in ("SystemExit", "KeyboardInterrupt"):
             return f"{call} tried to stop the program ({kind}){line}. Return a value instead."
         return f"{call} raised {kind}: {info.get('message', '')}{line}."

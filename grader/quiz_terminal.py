@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from grader import quiz as quiz_mod
 from grader.catalog import Catalog, Exercise
+from grader.safe_text import terminal_line  # what was typed or read is shown, never run
 
 HOW_TO_ANSWER = {
     "true_false": "true/false or t/f",
@@ -227,7 +228,7 @@ def _ask_terminal(console, question: quiz_mod.Question) -> Any:
         try:
             return quiz_mod.read_typed(question, typed)
         except quiz_mod.AnswerError as exc:
-            console.print(f"[yellow]{escape(str(exc))}[/yellow]")
+            console.print(f"[yellow]{escape(terminal_line(str(exc)))}[/yellow]")
             console.print("[dim]Try again.[/dim]")
 
 
@@ -237,7 +238,7 @@ def _read_line(console, question: quiz_mod.Question, stdin: IO[str]) -> Any:
 
     line = stdin.readline()
     typed = line.strip()
-    console.print(f"{escape(_prompt_text(question))}{escape(typed)}")
+    console.print(f"{escape(_prompt_text(question))}{escape(terminal_line(typed))}")
     if not typed:
         return None
     try:
@@ -318,7 +319,7 @@ def _grade_and_record(exercise: Exercise, path: Path, store, warn):
     result = runner.grade([(exercise, path.resolve())])[0]
     if store is not None:
         try:
-            store.record(result, path.read_text(encoding="utf-8", errors="replace"))
+            store.record(result, path.read_bytes())  # the bytes graded, exactly
         except (StoreError, sqlite3.Error) as exc:
             if warn is not None:
                 warn(f"{exc} This attempt was graded but not recorded.")
@@ -333,7 +334,7 @@ def _summarise(
     right = sum(c.passed for c in result.checks)
     console.print()
     if result.error:
-        console.print(f"[red]Could not grade:[/red] {escape(result.error)}")
+        console.print(f"[red]Could not grade:[/red] {escape(terminal_line(result.error))}")
     verdict = (
         "[green]every answer is right[/green]"
         if result.passed

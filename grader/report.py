@@ -2,6 +2,10 @@
 
 The JSON shape is a public interface (README, "Interface"); bump ``SCHEMA_VERSION`` in
 :mod:`grader.runner` when it changes.
+
+Messages, printed output and file names come from the learner's code: every one goes out
+through :mod:`grader.safe_text` for its surface, so it can never move the cursor, forge a
+report line, or make the JSON or XML unreadable.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from grader import safe_text
 from grader.catalog import Catalog
 from grader.runner import SCHEMA_VERSION, ExerciseResult
 from grader.term import shorten, style, wrap
@@ -40,6 +45,7 @@ def to_dict(result: ExerciseResult) -> dict:
         "passed": result.passed,
         "seed": result.seed,
         "duration_s": result.duration_s,
+        "protections": result.protections or None,
         "checks": [
             {
                 "name": c.name,
@@ -56,7 +62,7 @@ def to_dict(result: ExerciseResult) -> dict:
     }
     if result.error:
         data["error"] = result.error
-    return data
+    return safe_text.json_safe(data)
 
 
 def to_json(results: Sequence[ExerciseResult], single: bool) -> str:
@@ -66,13 +72,14 @@ def to_json(results: Sequence[ExerciseResult], single: bool) -> str:
 
 def write_junit(results: Sequence[ExerciseResult], path: Path) -> None:
     """JUnit XML, one test suite per exercise and one test case per check."""
+    x = safe_text.xml_text
     suites = ET.Element("testsuites", name="course")
     for result in results:
         failures = sum(not c.passed for c in result.checks) + (1 if result.error else 0)
         suite = ET.SubElement(
             suites,
             "testsuite",
-            name=result.exercise.id,
+            name=x(result.exercise.id),
             tests=str(len(result.checks)),
             failures=str(failures),
             errors="0",
@@ -80,17 +87,17 @@ def write_junit(results: Sequence[ExerciseResult], path: Path) -> None:
         )
         if result.error:
             case = ET.SubElement(
-                suite, "testcase", classname=result.exercise.id, name="submission can be graded"
+                suite, "testcase", classname=x(result.exercise.id), name="submission can be graded"
             )
-            ET.SubElement(case, "failure", message=result.error).text = result.error
+            ET.SubElement(case, "failure", message=x(result.error)).text = x(result.error)
         for check in result.checks:
             case = ET.SubElement(
-                suite, "testcase", classname=result.exercise.id, name=check.name, time="0"
+                suite, "testcase", classname=x(result.exercise.id), name=x(check.name), time="0"
             )
             if not check.passed:
-                ET.SubElement(case, "failure", message=check.message).text = check.message
+                ET.SubElement(case, "failure", message=x(check.message)).text = x(check.message)
             if check.output:
-                ET.SubElement(case, "system-out").text = check.output
+                ET.SubElement(case, "system-out").text = x(check.output)
     ET.indent(suites)
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
@@ -112,10 +119,24 @@ def print_results(results: Sequence[ExerciseResult], catalog: Catalog) -> None:
         click.echo("\n".join(render(results[0], catalog)) + "\n")
         return
     lines: list[str] = []
+    held = [r.protections for r in results if r.protections]
+    if held:  # one worker setup for the whole run: say it once
+        lines += wrap(protections_line(held[0]), "", dim=True) + [""]
     width = max(len(r.exercise.id) for r in results)
     for result in results:
         lines += render_brief(result, catalog, width)
     click.echo("\n".join(lines + [""] + render_summary(results)))
+
+
+def protections_line(protections: dict) -> str:
+    """What held the learner's code on this machine, so that nobody takes a laptop's grade
+    for a fenced one: ``fenced: no network, ...`` or ``not fenced (missing: ...); ...``."""
+    from grader.host import Protections
+
+    found = Protections(
+        tuple(protections.get("in_force", ())), tuple(protections.get("missing", ()))
+    )
+    return found.headline()
 
 
 def render(result: ExerciseResult, catalog: Catalog) -> list[str]:
@@ -126,8 +147,11 @@ def render(result: ExerciseResult, catalog: Catalog) -> list[str]:
     lesson = catalog.lesson(ex.lesson_id)
     lines = [
         style(f"{ex.id}  {ex.title}", bold=True),
-        f"  file: {_rel(result.submission, ex.root)}   seed: {result.seed}",
+        f"  file: {safe_text.terminal_line(_rel(result.submission, ex.root))}   "
+        f"seed: {result.seed}",
     ]
+    if result.protections:
+        lines += wrap(protections_line(result.protections), "  ", dim=True)
     for number, check in enumerate(result.checks, start=1):
         mark = style("PASS", "green") if check.passed else style("FAIL", "red")
         points = style(f"({check.points:.3g}/{check.max_points:.3g})", dim=True)
@@ -136,7 +160,7 @@ def render(result: ExerciseResult, catalog: Catalog) -> list[str]:
     if result.error:
         label = "Fix this first:" if any(c.passed for c in result.checks) else "Could not grade:"
         lines += ["", f"  {style(label, 'red', bold=True)}"]
-        lines += wrap(result.error, "    ", "yellow")
+        lines += _block(result.error, "    ", "yellow")
         # Checks that failed for another reason (a missing function) still teach.
         failing = [(n, c) for n, c in failing if c.message != result.error]
         if failing:
@@ -156,11 +180,15 @@ def render(result: ExerciseResult, catalog: Catalog) -> list[str]:
 def _first_failure(numbered, lesson) -> list[str]:
     number, check = numbered
     lines = [f"  {style(f'Check {number} failed:', 'red', bold=True)} {check.title}"]
-    lines += wrap(check.message, "    ", "yellow")
+    lines += _block(check.message, "    ", "yellow")
     if check.output:
-        printed = check.output.rstrip("\n").splitlines()
+        printed = safe_text.terminal_lines(check.output.rstrip("\n"))
         lines.append("    " + style("Your code printed:", dim=True))
-        lines += ["      | " + shorten_keep(line, OUTPUT_WIDTH) for line in printed[:OUTPUT_LINES]]
+        prefix = "      " + safe_text.CONTINUATION
+        width = min(
+            OUTPUT_WIDTH, (safe_text.terminal_width() or OUTPUT_WIDTH + len(prefix)) - len(prefix)
+        )
+        lines += [prefix + shorten_keep(line, width) for line in printed[:OUTPUT_LINES]]
         if len(printed) > OUTPUT_LINES:
             lines.append(
                 "      " + style(f"({len(printed) - OUTPUT_LINES} more lines not shown)", dim=True)
@@ -189,14 +217,14 @@ def _other_failures(failing) -> list[str]:
         text = (
             f"the same reason as check {first_number}"
             if message == first.message
-            else shorten(_without_arguments(message), SUMMARY_WIDTH)
+            else _summary(_without_arguments(message), SUMMARY_WIDTH)
         )
-        lines += wrap(f"{_numbers(numbers)}: {text}", "    ")
+        lines += _block(f"{_numbers(numbers)}: {text}", "    ")
     if unwritten:
         numbers = sorted(n for ns in unwritten.values() for n in ns)
         names = ", ".join(unwritten)
         verb = "raises" if len(unwritten) == 1 else "raise"
-        lines += wrap(f"{_numbers(numbers)}: {names} still {verb} NotImplementedError", "    ")
+        lines += _block(f"{_numbers(numbers)}: {names} still {verb} NotImplementedError", "    ")
     return lines
 
 
@@ -228,9 +256,21 @@ def _numbers(numbers: list[int]) -> str:
 
 
 def shorten_keep(line: str, width: int) -> str:
-    """A printed line cut to ``width`` (its spacing kept, unlike :func:`term.shorten`)."""
-    line = line.rstrip()
-    return line if len(line) <= width else line[: width - 3] + "..."
+    """A printed line cut to ``width`` columns (its spacing kept, unlike
+    :func:`term.shorten`)."""
+    return safe_text.cut(line.rstrip(), width)
+
+
+def _block(text: str, indent: str, fg: str | None = None) -> list[str]:
+    """Text that may hold the learner's words, as report lines: every line after the
+    first is a marked continuation (see :func:`safe_text.terminal_block`)."""
+    lines = safe_text.terminal_block(text, indent, safe_text.terminal_width())
+    return [style(line, fg) for line in lines] if fg else lines
+
+
+def _summary(text: str, width: int) -> str:
+    """Text that may hold the learner's words, as one line of at most ``width``."""
+    return shorten(safe_text.terminal_line(text, newline=" "), width)
 
 
 def _score_line(result: ExerciseResult) -> str:
@@ -288,7 +328,7 @@ def render_brief(result: ExerciseResult, catalog: Catalog, width: int = 0) -> li
     ]
     if result.error:
         # Whole: it is the only thing to read, and often ends with the command that helps.
-        lines.append(f"      Could not grade: {shorten(result.error, 2 * SUMMARY_WIDTH)}")
+        lines += _block(f"Could not grade: {_summary(result.error, 2 * SUMMARY_WIDTH)}", "      ")
     failing = [(n, c) for n, c in enumerate(result.checks, start=1) if not c.passed]
     untouched = len(failing) == len(result.checks) and all(c.unwritten for _, c in failing)
     if untouched and not result.error:
@@ -297,7 +337,7 @@ def render_brief(result: ExerciseResult, catalog: Catalog, width: int = 0) -> li
     if failing and not result.error:
         number, check = failing[0]
         lesson = catalog.lesson(ex.lesson_id)
-        lines.append(f"      check {number}: {shorten(check.message, SUMMARY_WIDTH)}")
+        lines += _block(f"check {number}: {_summary(check.message, SUMMARY_WIDTH)}", "      ")
         lines.append(f"      read: {lesson.section_ref(check.section)}")
     if not result.passed and result.checks:
         lines.append(f"      details: course grade {ex.id}")

@@ -41,6 +41,9 @@ class ExerciseResult:
     checks: list[Check] = field(default_factory=list)
     duration_s: float = 0.0
     error: str | None = None
+    # What held the learner's code: {"in_force": [...], "missing": [...]} from its worker,
+    # empty for a data file (a quiz's answers), which is read and never run.
+    protections: dict = field(default_factory=dict)
 
     @property
     def max_score(self) -> float:
@@ -116,7 +119,7 @@ def grade(
         # them all, so a whole lesson starts Python and NumPy once. Time does not split
         # them: each Sandbox keeps to its own exercise's seconds per call and in total, and
         # each file brings its own CPU seconds into the worker's allowance.
-        key = (ex.limits.memory_mb, ex.limits.file_mb, tuple(hide))
+        key = (ex.limits.memory_mb, ex.limits.file_mb, ex.limits.processes, tuple(hide))
         if key not in workers:
             workers[key] = WorkerProcess(replace(ex.limits, cpu_seconds=0), hide)
         worker = workers[key]
@@ -169,7 +172,13 @@ def grade(
 
 def _score(target, seed: int, duration: float) -> ExerciseResult:
     exercise = target.exercise
-    result = ExerciseResult(exercise, target.submission, seed, duration_s=round(duration, 3))
+    result = ExerciseResult(
+        exercise,
+        target.submission,
+        seed,
+        duration_s=round(duration, 3),
+        protections=target.sandbox.worker.protections,
+    )
     total_weight = sum(c.weight for c in target.checks) or 1.0
     for c in target.checks:
         share = exercise.points * c.weight / total_weight

@@ -10,20 +10,20 @@ a learner's words; the next call starts a fresh worker.
 
 from __future__ import annotations
 
-import json
 import os
-import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import wire
+from grader import host, wire
+from grader.channel import ChannelClosed, ChannelTimeout, ChannelTooLarge, open_channel
 from grader.limits import Limits
 
 STARTUP_ALLOWANCE_S = 30.0  # Python + NumPy start-up on a loaded machine; no learner code yet
@@ -61,8 +61,18 @@ class CallResult:
     seconds: float = 0.0
 
 
+def _timeout_message(doing: str, seconds: float) -> str:
+    return (
+        f"Timed out while {doing}: no answer within {seconds:g} s. Look for a loop that "
+        "never ends, or work that grows much faster than the input."
+    )
+
+
+_PASSED_ON = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "SYSTEMROOT", host.DISABLE_ENV)
+
+
 def _worker_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR")}
+    env = {k: v for k, v in os.environ.items() if k in _PASSED_ON}
     # One BLAS thread: predictable timing, and no thread pool reserving address space.
     env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     return env
@@ -83,12 +93,15 @@ class WorkerProcess:
         self.setup_reply: dict | None = None
         self.generation = 0  # bumped on every start, so files know to load again
         self.last_wait = 0.0  # how long the last request waited for the learner's code
+        self.channel = None
+        self.tree: host.TreeLimit | None = None
 
     def start(self) -> None:
         """Spawn the worker and send its setup without waiting for the answer."""
         if self.process is not None:
             return
         self.scratch = tempfile.mkdtemp(prefix="course-worker-")
+        self.tree = host.TreeLimit.create(self.limits)
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-m", "grader.worker"],
             stdin=subprocess.PIPE,
@@ -96,49 +109,68 @@ class WorkerProcess:
             stderr=subprocess.DEVNULL,
             cwd=self.scratch,
             env=_worker_env(),
-            start_new_session=True,  # its own process group, killed as a whole
+            **host.popen_options(),  # its own process group, ended as a whole
         )
+        self.channel = open_channel(self.process.stdin, self.process.stdout, wire.MAX_MESSAGE_BYTES)
         self.generation += 1
         self.setup_reply = None
-        self._send(
-            {
-                "op": "setup",
-                "limits": self.limits.for_worker(),
-                "scratch": self.scratch,
-                "hide": self.hide,
-                "preload": list(self.preload),
-            }
-        )
+        setup = {
+            "op": "setup",
+            "limits": self.limits.for_worker(),
+            "scratch": self.scratch,
+            "hide": self.hide,
+            "preload": list(self.preload),
+            "tree": self.tree.for_worker(),
+        }
+        self._send(setup, time.monotonic() + STARTUP_ALLOWANCE_S, "starting Python")
 
     def close(self) -> None:
         process, self.process = self.process, None
         if process is not None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            host.kill_tree(process)
+            self.channel.close()
             for stream in (process.stdin, process.stdout):
                 try:
                     stream.close()
                 except OSError:
                     pass
             process.wait()
+        if self.tree is not None:
+            self.tree.close()
+            self.tree = None
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
 
-    def request(self, message: dict, seconds: float, doing: str) -> dict:
+    def request(
+        self, message: dict, seconds: float, doing: str, serve: Callable | None = None
+    ) -> dict:
         """Send one request and wait up to ``seconds`` for its reply. On any failure the
-        process is closed and :class:`WorkerFailure` raised."""
+        process is closed and :class:`WorkerFailure` raised.
+
+        While it waits, the worker may ask the grader to evaluate a trusted function for
+        the learner's code (``{"op": "eval"}``); ``serve`` answers each such request, and
+        the time it takes counts against the same deadline."""
         self.start()
         self.last_wait = 0.0
         try:
             if self.setup_reply is None:
-                self.setup_reply = self._receive(STARTUP_ALLOWANCE_S, "starting Python")
+                self.setup_reply = self._receive(
+                    time.monotonic() + STARTUP_ALLOWANCE_S, "starting Python"
+                )
             started = time.monotonic()
+            deadline = started + seconds
             try:
-                self._send(message)
-                return self._receive(seconds, doing)
+                self._send(message, deadline, doing, seconds)
+                while True:
+                    reply = self._receive(deadline, doing, seconds)
+                    if reply.get("op") != "eval":
+                        return reply
+                    if serve is None:
+                        raise WorkerFailure(
+                            "undecodable", f"The worker sent something unexpected while {doing}."
+                        )
+                    self._send(serve(reply), deadline, doing, seconds)
             finally:
                 self.last_wait = time.monotonic() - started
         except WorkerFailure:
@@ -149,43 +181,41 @@ class WorkerProcess:
     def isolation(self) -> str:
         return (self.setup_reply or {}).get("isolation", "unknown")
 
-    def _send(self, message: dict) -> None:
-        try:
-            wire.write_message(self.process.stdin, message)
-        except (BrokenPipeError, OSError, ValueError):
-            pass  # the worker is gone; _receive reports how it ended
+    @property
+    def protections(self) -> dict:
+        """What was in force for this worker: ``{"in_force": [...], "missing": [...]}``."""
+        return (self.setup_reply or {}).get("protections", {})
 
-    def _receive(self, seconds: float, doing: str) -> dict:
-        fd = self.process.stdout.fileno()
-        deadline = time.monotonic() + seconds
-        buffer = bytearray()
-        needed = 4
-        while len(buffer) < needed:
-            remaining = deadline - time.monotonic()
-            ready = select.select([fd], [], [], max(remaining, 0))[0] if remaining > 0 else []
-            if not ready:
-                raise WorkerFailure(
-                    "timeout",
-                    f"Timed out while {doing}: no answer within {seconds:g} s. Look for a loop "
-                    "that never ends, or work that grows much faster than the input.",
-                )
-            chunk = os.read(fd, max(needed - len(buffer), 65536))
-            if not chunk:
-                raise WorkerFailure("died", self._death_message(doing))
-            buffer += chunk
-            if needed == 4 and len(buffer) >= 4:
-                needed = 4 + int.from_bytes(buffer[:4], "big")
-                if needed > wire.MAX_MESSAGE_BYTES:
-                    raise WorkerFailure("undecodable", "Your code sent back too much data.")
+    def _send(self, message: dict, deadline: float, doing: str = "", seconds: float = 0) -> None:
         try:
-            message = json.loads(bytes(buffer[4:needed]))
-            if not isinstance(message, dict):
-                raise ValueError("not an object")
-        except ValueError:
+            self.channel.send(wire.frame_message(message), deadline)
+        except ChannelTimeout:
+            raise WorkerFailure("timeout", _timeout_message(doing, seconds)) from None
+        except ChannelClosed:
+            pass  # the worker is gone; the next receive reports how it ended
+
+    def _receive(self, deadline: float, doing: str, seconds: float = STARTUP_ALLOWANCE_S) -> dict:
+        try:
+            body = self.channel.receive(deadline)
+        except ChannelTimeout:  # the tree's limits may be why: say so (host.TreeLimit)
+            why = self.tree.explain(doing) if self.tree is not None else ""
+            raise WorkerFailure("timeout", why or _timeout_message(doing, seconds)) from None
+        except ChannelClosed:
+            raise WorkerFailure("died", self._death_message(doing)) from None
+        except ChannelTooLarge as exc:
+            raise WorkerFailure(
+                "too_large",
+                f"Your code sent back too much data while {doing} ({exc.size:,} bytes; the "
+                f"limit is {wire.MAX_MESSAGE_BYTES:,}). Return only what the statement asks for.",
+            ) from None
+        try:
+            return wire.parse_message(body)
+        except wire.TooLarge as exc:
+            raise WorkerFailure("too_large", str(exc)) from None
+        except (wire.WireError, ValueError, RecursionError):
             raise WorkerFailure(
                 "undecodable", f"The worker sent something unreadable while {doing}."
             ) from None
-        return message
 
     def _death_message(self, doing: str) -> str:
         try:
@@ -204,6 +234,11 @@ class WorkerProcess:
                 "(builtins, NumPy) or calls os._exit(); write plain functions instead."
             )
         sig = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        if sig == "SIGKILL" and self.tree is not None and self.tree.memory_exceeded():
+            return (
+                f"Your code ran out of memory while {doing}: together, its processes used more "
+                f"than the limit of {self.limits.memory_mb} MiB, so they were stopped."
+            )
         hint = {
             "SIGKILL": "it was killed, most often for using more memory or CPU time than allowed",
             "SIGXCPU": f"it used more than {self.limits.cpu_seconds} s of CPU time",
@@ -289,42 +324,93 @@ class Sandbox:
         return self.load_reply
 
     def call(self, name: str, args: tuple = (), kwargs: dict | None = None) -> CallResult:
-        """Call ``name(*args, **kwargs)`` in the worker and decode what comes back."""
+        """Call ``name(*args, **kwargs)`` in the worker and decode what comes back.
+
+        Trusted functions among the arguments (``f`` in ``forward_difference(f, x, h)``)
+        never cross: the worker gets an opaque handle, and each call the learner's code
+        makes of it is evaluated here (:meth:`_evaluate`) and counted here, so neither the
+        function's parameters nor the count can be read or forged by the learner's code."""
+        from grader.functions import TrustedFunction  # NumPy: not before the worker starts
+
         self.loaded()
+        kwargs = dict(kwargs or {})
+        functions: list[TrustedFunction] = []
         message = {
             "op": "call",
             "key": self.key,
             "name": name,
-            "args": [wire.encode_value(a) for a in args],
-            "kwargs": wire.encode_value(dict(kwargs or {})),
+            "args": [wire.encode_value(a, functions=functions) for a in args],
+            "kwargs": wire.encode_value(kwargs, functions=functions),
         }
-        reply = self._request(message, self.limits.seconds_per_call, f"running {name}")
+        before = [fn.calls for fn in functions]
+        reply = self._request(
+            message,
+            self.limits.seconds_per_call,
+            f"running {name}",
+            serve=lambda request: self._evaluate(request, functions),
+        )
         output = reply.get("output", {})
         if not reply.get("ok"):
             raise LearnerError(reply.get("error", {}), output)
         try:
-            value = decode_from_worker(reply.get("value"))
-        except (wire.WireError, ValueError, TypeError, KeyError) as exc:
+            value = decode_from_worker(reply.get("value"), symbolic=_has_symbolic(args, kwargs))
+        except wire.TooLarge as exc:
+            self.worker.close()  # the reply may have been forged: start afresh
+            raise WorkerFailure("too_large", str(exc.about(f"{name} returned"))) from None
+        except (wire.WireError, ValueError, TypeError, KeyError, RecursionError) as exc:
             self.worker.close()
             raise WorkerFailure(
                 "undecodable", f"{name} returned a value the grader could not read ({exc})."
             ) from None
+        top_level = [a for a in (*args, *kwargs.values()) if isinstance(a, TrustedFunction)]
+        counts = {id(fn): fn.calls - calls for fn, calls in zip(functions, before, strict=True)}
         return CallResult(
             value,
             output,
             reply.get("mutated", []),
-            reply.get("fn_calls", []),
+            [counts.get(id(fn), 0) for fn in top_level],
             reply.get("seconds", 0.0),
         )
 
-    def _request(self, message: dict, seconds: float, doing: str) -> dict:
+    @staticmethod
+    def _evaluate(request: dict, functions: list) -> dict:
+        """Answer the learner's call of a trusted function: ``{"op": "eval", "fn": i,
+        "args", "kwargs", "fns"}``, where ``fns`` maps the handles inside the arguments
+        (a learner may pass ``f`` on to a trusted ``method``) to this call's functions."""
+
+        def resolve(index: int):
+            return functions[request["fns"][index]]
+
+        try:
+            fn = functions[request["fn"]]
+            args = wire.decode_value(request.get("args", []), resolve_fn=resolve)
+            kwargs = wire.decode_value(request.get("kwargs", {}), resolve_fn=resolve)
+        except wire.TooLarge as exc:
+            raise WorkerFailure("too_large", str(exc)) from None
+        except (wire.WireError, ValueError, TypeError, KeyError, IndexError, RecursionError):
+            raise WorkerFailure(
+                "undecodable", "The worker sent an unreadable call of a function."
+            ) from None
+        if not isinstance(args, list) or not isinstance(kwargs, dict):
+            raise WorkerFailure("undecodable", "The worker sent an unreadable call of a function.")
+        try:
+            value = fn(*args, **kwargs)
+            return {"ok": True, "value": wire.encode_value(value)}
+        except Exception as exc:  # noqa: BLE001 - the learner called it wrongly: tell them
+            kind = type(exc).__name__ if type(exc).__module__ == "builtins" else "TypeError"
+            message = f"the function given by the grader could not take these arguments: {exc}"
+            return {"ok": False, "error": {"type": kind, "message": message[:500]}}
+
+    def _request(
+        self, message: dict, seconds: float, doing: str, serve: Callable | None = None
+    ) -> dict:
         """A request within this file's time budget: the budget is what is left of
         ``seconds_total`` after the time its earlier calls took."""
         left = self.limits.seconds_total - self.spent
         if left <= 0:
             raise WorkerFailure("budget", self._budget_message(doing))
         try:
-            return self.worker.request(message, min(seconds, left), doing)
+            return self.worker.request(message, min(seconds, left), doing, serve)
         except WorkerFailure as failure:
             if failure.kind == "timeout" and seconds > left:
                 raise WorkerFailure("budget", self._budget_message(doing)) from None
@@ -340,12 +426,26 @@ class Sandbox:
         )
 
 
-def decode_from_worker(data: Any) -> Any:
-    """Decode a value from the worker; symbolic values are rebuilt without ``eval``."""
+def decode_from_worker(data: Any, symbolic: bool = False) -> Any:
+    """Decode a value from the worker. Symbolic values are accepted only where the check
+    expects them (``symbolic``: it passed one in), and rebuilt without ``eval`` and
+    without evaluating."""
 
     def parse_sympy(text: str):
         from grader import symbolic
 
         return symbolic.parse_srepr(text)
 
-    return wire.decode_value(data, parse_sympy=parse_sympy)
+    return wire.decode_value(data, parse_sympy=parse_sympy if symbolic else None)
+
+
+def _has_symbolic(*values: Any) -> bool:
+    """Whether a SymPy object is among ``values`` (searched through containers)."""
+    for value in values:
+        if type(value).__module__.startswith("sympy"):
+            return True
+        if isinstance(value, (list, tuple)) and _has_symbolic(*value):
+            return True
+        if isinstance(value, dict) and _has_symbolic(*value.keys(), *value.values()):
+            return True
+    return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from grader.catalog import Exercise
 from grader.store import Store
+from grader.workspace import display_text
 
 
 class SolutionError(Exception):
@@ -22,7 +23,7 @@ def reveal(store: Store, exercise: Exercise, passed: bool) -> str:
     """The reference solution's text; the showing is recorded."""
     path = exercise.path(exercise.solution)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = display_text(path.read_bytes())  # shown, so never a decoding error
     except OSError as exc:
         raise SolutionError(
             f"The reference solution of {exercise.id} cannot be read ({exc.strerror}): "

@@ -332,12 +332,18 @@ class Watch:
     def _hint(self) -> None:
         from grader import hints
         from grader.solution import has_passed
-        from grader.store import open_store
+        from grader.store import StoreError, open_store
 
         lesson = self.catalog.lesson(self.exercise.lesson_id)
-        store = open_store(self.catalog.root)
         try:
-            shown = hints.next_hint(store, self.exercise, lesson, has_passed(store, self.exercise))
-        finally:
-            store.close()
+            store = open_store(self.catalog.root, warn=self.echo)
+            try:
+                shown = hints.next_hint(
+                    store, self.exercise, lesson, has_passed(store, self.exercise)
+                )
+            finally:
+                store.close()
+        except StoreError as exc:  # a lock held elsewhere: say so and keep watching
+            self.echo(style(str(exc), "yellow"))
+            return
         self.echo("\n" + "\n".join(hints.lines(shown, self.exercise, lesson)))

@@ -3,146 +3,450 @@
 Both sides import this module. Messages are length-prefixed JSON; values that JSON
 cannot hold are tagged objects:
 
-- NumPy arrays and NumPy scalars: ``{"__ndarray__": <base64 .npy>}``, read back with
-  ``np.load(allow_pickle=False)``, so no object arrays and no pickle ever cross.
+- NumPy arrays and NumPy scalars: ``{"__ndarray__": <base64 .npy>}`` (``__npscalar__``
+  for a scalar), read back with ``np.load(allow_pickle=False)`` once the ``.npy`` header
+  has been checked, so no object arrays and no pickle ever cross.
+- NumPy scalar types and dtypes ``{"__dtype__": "float32"}`` (bool, int, uint, float and
+  complex kinds), decoded to the scalar type, e.g. ``np.float32``.
 - tuples ``{"__tuple__": [...]}``, complex numbers ``{"__complex__": [re, im]}``,
-  dicts ``{"__dict__": [[key, value], ...]}`` (keys may be any encodable value).
+  dicts ``{"__dict__": [[key, value], ...]}`` (keys may be any encodable value), integers
+  of 2**63 and beyond ``{"__bigint__": "digits"}``, non-finite floats ``{"__float__": "nan"}``.
 - SymPy expressions ``{"__sympy__": srepr text}``, rebuilt on the grader's side by
   :mod:`grader.symbolic`, which walks the text's syntax tree and never calls ``eval``.
-- Trusted functions passed into learner code ``{"__fn__": [name, params]}``.
+- Trusted functions passed into learner code ``{"__fn__": index}``: a handle into the
+  sender's ``functions`` list, resolved by the receiver's ``resolve_fn``. No name and no
+  parameters cross.
 
 Anything else is refused on encoding, so a learner object with a strange ``__eq__``
 can never reach the grader.
+
+What the worker sends is learner-controlled (its code can write its own replies), so the
+grader's side reads it within bounds: :func:`parse_message` refuses a body by its size and
+a cheap count of its JSON values before ``json.loads`` runs, and :func:`decode_value`
+bounds nesting, values, array elements (from the ``.npy`` header, before allocating),
+integer digits and string lengths. Decoding never computes anything expensive. Values
+beyond a bound raise :class:`TooLarge`, whose text is a sentence for the learner.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import io
 import json
 import math
 import struct
+import sys
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
-MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+# Limits. Honest values in this course are numbers, short lists, small arrays and short
+# expressions; the largest honest array is about 1e6 floats, which crosses as .npy bytes
+# (10.7 MB of base64), not as JSON values. Each limit leaves a wide margin above that.
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+# JSON values in one message. Parsing costs the grader 40 to 90 bytes per value (a
+# forged 16 MiB body of empty lists would cost 1.6 GiB), so at most ~45 MB here.
+MAX_MESSAGE_VALUES = 500_000
+MAX_JSON_DEPTH = 200  # JSON nesting of a whole message: three levels per value level
+MAX_DEPTH = 64  # nesting of one value: lists, tuples, dicts inside each other
+MAX_VALUES = 500_000  # values (list items, dict entries, ...) in one decoded value
+MAX_ARRAY_ELEMENTS = 4_000_000
+MAX_INT_DIGITS = 1_000
+MAX_STRING_CHARS = 1_000_000
+# Kinds of array that may cross: bool, ints, floats, complex, bytes, str, raw void.
+ARRAY_KINDS = "biufcUSV"
+DTYPE_KINDS = "biufc"  # kinds of NumPy scalar type that may cross as __dtype__
+
 _HEADER = struct.Struct(">I")
+_NPY_HEAD_CHARS = 13_600  # base64 characters covering any .npy header NumPy will read
 
 
 class WireError(Exception):
     """A value could not be encoded or a message could not be decoded."""
 
 
+class TooLarge(WireError):
+    """A value or message beyond the grader's limits.
+
+    ``str()`` is a complete sentence for the learner, e.g. "Your function returned
+    something too large to check (an array of 300,000,000 elements; the limit is
+    4,000,000 elements). Return only the value the exercise asks for." The caller may
+    change who is speaking with :meth:`about` ("The constant RATE holds").
+    """
+
+    def __init__(
+        self,
+        what: str,
+        limit: str,
+        *,
+        subject: str = "Your function returned",
+        advice: str = "Return only the value the exercise asks for.",
+    ):
+        self.what, self.limit, self.subject, self.advice = what, limit, subject, advice
+        super().__init__(self.sentence())
+
+    def sentence(self) -> str:
+        return (
+            f"{self.subject} something too large to check ({self.what}; the limit is "
+            f"{self.limit}). {self.advice}"
+        )
+
+    def __str__(self) -> str:
+        return self.sentence()
+
+    def about(self, subject: str) -> TooLarge:
+        """The same refusal, said of something else: ``error.about("Your file defines")``."""
+        self.subject = subject
+        self.args = (self.sentence(),)
+        return self
+
+
 # --- values -------------------------------------------------------------------------------
 
 
-def _encode_array(value) -> dict:
+def _numpy():
+    # NumPy is imported only when a value needs it: the grader sends its first message
+    # before NumPy has loaded, so that the worker's start-up overlaps with its own.
     import numpy as np
 
+    return np
+
+
+def _encode_array(value) -> dict:
+    np = _numpy()
     array = np.asarray(value)
-    if array.dtype.hasobject or array.dtype.kind not in "biufcUSV" or array.dtype.fields:
-        raise WireError(f"an array of dtype {array.dtype} cannot be sent")
+    _check_array_dtype(array.dtype)
+    if array.size > MAX_ARRAY_ELEMENTS:
+        raise TooLarge(f"an array of {array.size:,} elements", f"{MAX_ARRAY_ELEMENTS:,} elements")
     buffer = io.BytesIO()
     np.save(buffer, np.ascontiguousarray(array) if array.ndim else array, allow_pickle=False)
     tag = "__ndarray__" if isinstance(value, np.ndarray) else "__npscalar__"
     return {tag: base64.b64encode(buffer.getvalue()).decode("ascii")}
 
 
-def encode_value(value: Any, _depth: int = 0) -> Any:
-    """Turn a Python value into JSON-ready data, or raise :class:`WireError`."""
-    if _depth > 64:
-        raise WireError("the value is nested too deeply")
-    # NumPy is imported here, not at the top: the grader sends its first message before
-    # NumPy has loaded, so that the worker's start-up overlaps with its own.
-    import numpy as np
-
-    # Exact type checks: a subclass of float or ndarray may override comparisons.
-    kind = type(value)
-    if value is None or kind in (bool, str):
-        return value
-    if kind is int:
-        return value if abs(value) < 2**63 else {"__bigint__": str(value)}
-    if kind is float:
-        return value if math.isfinite(value) else {"__float__": repr(value)}
-    if kind is complex:
-        return {"__complex__": [encode_value(value.real), encode_value(value.imag)]}
-    if kind is np.ndarray or (isinstance(value, np.generic) and type(value).__module__ == "numpy"):
-        return _encode_array(value)
-    if kind is list:
-        return [encode_value(item, _depth + 1) for item in value]
-    if kind is tuple:
-        return {"__tuple__": [encode_value(item, _depth + 1) for item in value]}
-    if kind is dict:
-        return {
-            "__dict__": [
-                [encode_value(k, _depth + 1), encode_value(v, _depth + 1)] for k, v in value.items()
-            ]
-        }
-    if kind.__module__.startswith("sympy"):
-        import sympy
-
-        if isinstance(value, sympy.Basic):
-            return {"__sympy__": sympy.srepr(value)}
-    ref = getattr(value, "__wire_ref__", None)
-    if ref is not None and kind.__module__ == "grader.functions":
-        name, params = ref()
-        return {"__fn__": [name, encode_value(params, _depth + 1)]}
-    raise WireError(f"a value of type {kind.__module__}.{kind.__qualname__} cannot be sent")
+def _check_array_dtype(dtype) -> None:
+    if (
+        dtype.hasobject
+        or dtype.kind not in ARRAY_KINDS
+        or dtype.fields is not None
+        or dtype.subdtype is not None
+    ):
+        raise WireError(f"an array of dtype {dtype} cannot be sent")
 
 
-def decode_value(data: Any, *, resolve_fn=None, parse_sympy=None) -> Any:
-    """Rebuild a value from :func:`encode_value` data. Unknown tags are an error."""
+# Functions that cross as handles: the grader's TrustedFunction, and in the worker the
+# RemoteFunction standing for one (learner code may pass it on to another trusted function).
+_FUNCTION_TYPES = ("TrustedFunction", "RemoteFunction")
 
-    def walk(item: Any) -> Any:
-        if isinstance(item, list):
-            return [walk(x) for x in item]
-        if not isinstance(item, dict):
+
+def _is_function_handle(value: Any) -> bool:
+    # Exact types, looked up where they live: if grader.functions is not loaded, nothing
+    # can be one of its functions, and a look-alike class of the same name is not one.
+    module = sys.modules.get("grader.functions")
+    if module is None:
+        return False
+    return any(type(value) is getattr(module, name, None) for name in _FUNCTION_TYPES)
+
+
+def _dtype_name(value: Any) -> str | None:
+    """The name of a NumPy scalar type or dtype instance that may cross, else None."""
+    np = _numpy()
+    if type(value) is type and issubclass(value, np.generic) and value.__module__ == "numpy":
+        dtype = np.dtype(value)
+    elif isinstance(value, np.dtype) and type(value).__module__ == "numpy.dtypes":
+        dtype = value
+    else:
+        return None
+    if dtype.kind not in DTYPE_KINDS:
+        raise WireError(f"the dtype {dtype} cannot be sent")
+    return dtype.name
+
+
+class _Budget:
+    """Counts the values one encoding or decoding visits, against MAX_VALUES."""
+
+    def __init__(self) -> None:
+        self.values = 0
+
+    def visit(self, depth: int) -> None:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise TooLarge(f"more than {MAX_VALUES:,} values in all", f"{MAX_VALUES:,} values")
+        if depth > MAX_DEPTH:
+            raise TooLarge(
+                f"a value nested more than {MAX_DEPTH} levels deep", f"{MAX_DEPTH} levels"
+            )
+
+
+def _check_string(text: str) -> None:
+    if len(text) > MAX_STRING_CHARS:
+        raise TooLarge(f"a string of {len(text):,} characters", f"{MAX_STRING_CHARS:,} characters")
+
+
+def _check_int_digits(digits: int) -> None:
+    if digits > MAX_INT_DIGITS:
+        raise TooLarge(f"an integer of {digits:,} digits", f"{MAX_INT_DIGITS:,} digits")
+
+
+def _check_int(n: int) -> None:
+    """Bound an integer's digits from its bit length: str() of a huge one is slow (and
+    refused by Python past 4,300 digits). The estimate is exact or one too many."""
+    estimate = math.floor(abs(n).bit_length() * math.log10(2)) + 1
+    if estimate - 1 > MAX_INT_DIGITS:
+        raise TooLarge(
+            f"an integer of more than {estimate - 1:,} digits", f"{MAX_INT_DIGITS:,} digits"
+        )
+    if estimate > MAX_INT_DIGITS:
+        _check_int_digits(len(str(abs(n))))
+
+
+def encode_value(value: Any, *, functions: list | None = None) -> Any:
+    """Turn a Python value into JSON-ready data, or raise :class:`WireError`.
+
+    A function of :mod:`grader.functions` (a ``TrustedFunction``, or in the worker the
+    ``RemoteFunction`` standing for one) is appended to ``functions`` and sent as its
+    index there, ``{"__fn__": index}``; with ``functions=None`` it is refused.
+    """
+    budget = _Budget()
+
+    def encode(item: Any, depth: int) -> Any:
+        budget.visit(depth)
+        # Exact type checks: a subclass of float or ndarray may override comparisons.
+        kind = type(item)
+        if item is None or kind is bool:
             return item
+        if kind is str:
+            _check_string(item)
+            return item
+        if kind is int:
+            if abs(item) < 2**63:
+                return item
+            _check_int(item)
+            return {"__bigint__": str(item)}
+        if kind is float:
+            return item if math.isfinite(item) else {"__float__": repr(item)}
+        if kind is complex:
+            return {"__complex__": [encode(item.real, depth + 1), encode(item.imag, depth + 1)]}
+        if kind is list:
+            return [encode(x, depth + 1) for x in item]
+        if kind is tuple:
+            return {"__tuple__": [encode(x, depth + 1) for x in item]}
+        if kind is dict:
+            return {
+                "__dict__": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in item.items()]
+            }
+        if _is_function_handle(item):
+            if functions is None:
+                raise WireError("a function cannot be sent here")
+            for index, known in enumerate(functions):
+                if known is item:
+                    return {"__fn__": index}
+            functions.append(item)
+            return {"__fn__": len(functions) - 1}
+        if kind.__module__.startswith("sympy"):
+            return _encode_sympy(item)
+        if kind.__module__ == "numpy" or kind.__module__.startswith("numpy."):
+            np = _numpy()
+            if kind is np.ndarray or (isinstance(item, np.generic) and kind.__module__ == "numpy"):
+                return _encode_array(item)
+        if kind is type or kind.__module__ == "numpy.dtypes":
+            name = _dtype_name(item)
+            if name is not None:
+                return {"__dtype__": name}
+        raise WireError(f"a value of type {kind.__module__}.{kind.__qualname__} cannot be sent")
+
+    return encode(value, 0)
+
+
+def _encode_sympy(value: Any) -> dict:
+    import sympy
+
+    from grader import symbolic
+
+    if not isinstance(value, sympy.Basic):
+        raise WireError(f"a value of type {type(value).__qualname__} cannot be sent")
+    # order="none" writes each node's arguments in their stored order, so the receiver,
+    # rebuilding without evaluation, gets back the very same tree.
+    text = sympy.srepr(value, order="none")
+    if len(text) > symbolic.MAX_TEXT:
+        raise symbolic.ExpressionTooLarge(
+            f"an expression of {len(text):,} characters", f"{symbolic.MAX_TEXT:,} characters"
+        )
+    return {"__sympy__": text}
+
+
+def decode_value(
+    data: Any,
+    *,
+    resolve_fn: Callable[[int], Any] | None = None,
+    parse_sympy: Callable[[str], Any] | None = None,
+) -> Any:
+    """Rebuild a value from :func:`encode_value` data, within the limits of this module.
+
+    ``resolve_fn(index)`` turns a ``__fn__`` handle into a function; ``parse_sympy(text)``
+    rebuilds an expression. Without them, those tags are refused. Values beyond a limit
+    raise :class:`TooLarge`, other malformed data :class:`WireError`.
+    """
+    budget = _Budget()
+
+    def walk(item: Any, depth: int) -> Any:
+        budget.visit(depth)
+        kind = type(item)
+        if item is None or kind in (bool, float):
+            return item
+        if kind is int:
+            _check_int(item)
+            return item
+        if kind is str:
+            _check_string(item)
+            return item
+        if kind is list:
+            return [walk(x, depth + 1) for x in item]
+        if kind is not dict:
+            raise WireError(f"unexpected {kind.__name__} in a value")
         if len(item) != 1:
             raise WireError("malformed tagged value")
         ((tag, payload),) = item.items()
         if tag in ("__ndarray__", "__npscalar__"):
-            import numpy as np
-
-            raw = base64.b64decode(payload.encode("ascii"), validate=True)
-            array = np.load(io.BytesIO(raw), allow_pickle=False)
-            return array if tag == "__ndarray__" else array[()]
+            return _decode_array(payload, scalar=tag == "__npscalar__")
+        if tag == "__dtype__":
+            return _decode_dtype(payload)
         if tag == "__tuple__":
-            return tuple(walk(x) for x in payload)
+            return tuple(walk(x, depth + 1) for x in _list(payload, tag))
         if tag == "__dict__":
-            return {_hashable(walk(k)): walk(v) for k, v in payload}
+            result = {}
+            for pair in _list(payload, tag):
+                if type(pair) is not list or len(pair) != 2:
+                    raise WireError("malformed dictionary entry")
+                key = _hashable(walk(pair[0], depth + 1))
+                result[key] = walk(pair[1], depth + 1)
+            return result
         if tag == "__float__":
+            if payload not in ("nan", "inf", "-inf"):
+                raise WireError("malformed non-finite float")
             return float(payload)
         if tag == "__bigint__":
-            return int(payload)
+            return _decode_bigint(payload)
         if tag == "__complex__":
-            return complex(walk(payload[0]), walk(payload[1]))
+            parts = _list(payload, tag)
+            if len(parts) != 2:
+                raise WireError("malformed complex number")
+            real, imag = (walk(p, depth + 1) for p in parts)
+            if type(real) not in (int, float) or type(imag) not in (int, float):
+                raise WireError("malformed complex number")
+            return complex(real, imag)
         if tag == "__sympy__":
             if parse_sympy is None:
                 raise WireError("symbolic values are not expected here")
+            if type(payload) is not str:
+                raise WireError("malformed symbolic value")
             return parse_sympy(payload)
         if tag == "__fn__":
             if resolve_fn is None:
                 raise WireError("functions are not expected here")
-            name, params = payload
-            return resolve_fn(name, walk(params))
-        raise WireError(f"unknown tag {tag!r}")
+            if type(payload) is not int or payload < 0:
+                raise WireError("malformed function handle")
+            return resolve_fn(payload)
+        raise WireError(f"unknown tag {str(tag)[:40]!r}")
 
-    return walk(data)
+    return walk(data, 0)
+
+
+def _list(payload: Any, tag: str) -> list:
+    if type(payload) is not list:
+        raise WireError(f"malformed {tag.strip('_')} value")
+    return payload
+
+
+def _decode_bigint(payload: Any) -> int:
+    if type(payload) is not str:
+        raise WireError("malformed integer")
+    digits = payload[1:] if payload.startswith("-") else payload
+    _check_int_digits(len(digits))
+    if not digits.isascii() or not digits.isdigit():
+        raise WireError("malformed integer")
+    return int(payload)
+
+
+def _decode_dtype(payload: Any):
+    np = _numpy()
+    if type(payload) is not str or not payload.isascii() or not payload.isalnum():
+        raise WireError("malformed dtype")
+    if len(payload) > 16:
+        raise WireError("malformed dtype")
+    try:
+        dtype = np.dtype(payload)
+    except TypeError:
+        raise WireError(f"unknown dtype {payload!r}") from None
+    if dtype.kind not in DTYPE_KINDS or dtype.name != payload:
+        raise WireError(f"the dtype {payload!r} cannot be sent")
+    return dtype.type
+
+
+def _decode_array(payload: Any, *, scalar: bool):
+    """An array from base64 .npy bytes. The header's dtype and shape are checked first,
+    from its first few kilobytes, so nothing is allocated for an array that is refused."""
+    np = _numpy()
+    from numpy.lib import format as npy
+
+    if type(payload) is not str or not payload.isascii():
+        raise WireError("malformed array")
+    if len(payload) > MAX_MESSAGE_BYTES:
+        raise TooLarge(
+            f"an array of {len(payload) * 3 // 4:,} bytes", f"{MAX_MESSAGE_BYTES:,} bytes"
+        )
+    try:
+        head = io.BytesIO(base64.b64decode(payload[:_NPY_HEAD_CHARS], validate=True))
+        version = npy.read_magic(head)
+        if version == (1, 0):
+            shape, fortran, dtype = npy.read_array_header_1_0(head)
+        elif version == (2, 0):
+            shape, fortran, dtype = npy.read_array_header_2_0(head)
+        else:
+            raise WireError(f"unsupported .npy version {version}")
+    except (ValueError, binascii.Error, EOFError):
+        raise WireError("malformed array data") from None
+    _check_array_dtype(dtype)
+    elements = math.prod(shape)  # exact: Python integers, so no overflow to hide a size
+    if elements > MAX_ARRAY_ELEMENTS:
+        raise TooLarge(f"an array of {elements:,} elements", f"{MAX_ARRAY_ELEMENTS:,} elements")
+    if scalar and shape != ():
+        raise WireError("malformed NumPy scalar")
+    # The data must be exactly what the header announces: np.load would otherwise
+    # allocate the announced size and then find the payload short.
+    size = len(payload) * 3 // 4 - payload[-2:].count("=")
+    if size != head.tell() + elements * dtype.itemsize:
+        raise WireError("the array's data does not match its header")
+    try:
+        raw = base64.b64decode(payload, validate=True)
+        array = np.load(io.BytesIO(raw), allow_pickle=False)
+    except (ValueError, binascii.Error, EOFError):
+        raise WireError("malformed array data") from None
+    return array[()] if scalar else array
 
 
 def _hashable(key: Any) -> Any:
     if type(key).__name__ == "ndarray":
         raise WireError("an array cannot be a dictionary key")
+    try:
+        hash(key)
+    except TypeError:
+        raise WireError(f"a {type(key).__name__} cannot be a dictionary key") from None
     return key
 
 
 # --- messages -----------------------------------------------------------------------------
 
 
-def write_message(stream: BinaryIO, message: dict) -> None:
-    """Send one message: a 4-byte big-endian length, then UTF-8 JSON."""
+def frame_message(message: dict) -> bytes:
+    """One message as it crosses: a 4-byte big-endian length, then UTF-8 JSON."""
     body = json.dumps(message, allow_nan=False, separators=(",", ":")).encode("utf-8")
-    stream.write(_HEADER.pack(len(body)) + body)
+    return _HEADER.pack(len(body)) + body
+
+
+def write_message(stream: BinaryIO, message: dict) -> None:
+    """Send one message (:func:`frame_message`) and flush it."""
+    stream.write(frame_message(message))
     stream.flush()
 
 
@@ -158,7 +462,8 @@ def read_exactly(stream: BinaryIO, size: int) -> bytes:
 
 
 def read_message(stream: BinaryIO) -> dict:
-    """Receive one message written by :func:`write_message`."""
+    """Receive one message written by :func:`write_message` (the worker reading the
+    trusted grader; the grader reads the worker with :func:`parse_message`)."""
     (size,) = _HEADER.unpack(read_exactly(stream, _HEADER.size))
     if size > MAX_MESSAGE_BYTES:
         raise WireError(f"a message of {size} bytes is larger than allowed")
@@ -166,3 +471,68 @@ def read_message(stream: BinaryIO) -> dict:
     if not isinstance(message, dict):
         raise WireError("a message must be an object")
     return message
+
+
+_REPLY = "Your code sent back"
+
+
+def check_size(size: int) -> None:
+    """Refuse a message by the size its length prefix announces, before reading it."""
+    if size > MAX_MESSAGE_BYTES:
+        raise TooLarge(f"a reply of {size:,} bytes", f"{MAX_MESSAGE_BYTES:,} bytes", subject=_REPLY)
+
+
+def parse_message(body: bytes) -> dict:
+    """The grader's bounded parse of one message body from the worker.
+
+    Before ``json.loads`` runs, the body is refused if it is too long or if a count of
+    the bytes that open or separate JSON values (``[ { , :``) says it holds too many
+    values: a count that can only overestimate, costs no allocation, and bounds what
+    parsing can allocate. Integers are bounded while parsing, nesting after. A body
+    beyond a bound raises :class:`TooLarge`; one that is not a JSON object, WireError.
+    """
+    check_size(len(body))
+    values = 1 + sum(body.count(c) for c in (b"[", b"{", b",", b":"))
+    if values > MAX_MESSAGE_VALUES:
+        raise TooLarge(
+            f"a reply of up to {values:,} values",
+            f"{MAX_MESSAGE_VALUES:,} values",
+            subject=_REPLY,
+        )
+    try:
+        message = json.loads(body, parse_int=_parse_int)
+    except RecursionError:
+        raise _too_deep() from None
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError
+        raise WireError("the reply is not readable JSON") from None
+    if type(message) is not dict:
+        raise WireError("a message must be a JSON object")
+    _check_json_depth(message)
+    return message
+
+
+def _parse_int(text: str) -> int:
+    # json would call int() on a digit string of any length: quadratic time.
+    _check_int_digits(len(text) - text.startswith("-"))
+    return int(text)
+
+
+def _too_deep() -> TooLarge:
+    return TooLarge(
+        f"a reply nested more than {MAX_JSON_DEPTH} levels deep",
+        f"{MAX_JSON_DEPTH} levels",
+        subject=_REPLY,
+    )
+
+
+def _check_json_depth(message: dict) -> None:
+    # Iterative, so that a deep message cannot exhaust the grader's own stack here.
+    stack: list[tuple[Any, int]] = [(message, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _too_deep()
+        if type(item) is list:
+            stack.extend((x, depth + 1) for x in item if type(x) in (list, dict))
+        elif type(item) is dict:
+            stack.extend((x, depth + 1) for x in item.values() if type(x) in (list, dict))

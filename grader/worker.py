@@ -6,7 +6,8 @@ descriptors 0, 1 and 2 away so that nothing the learner prints can disturb the c
 Python-level output is captured per call and capped; it is shown in the report.
 
 Protocol (one JSON message each way, see :mod:`grader.wire`):
-  -> {"op": "setup", "scratch", "hide", "limits"}  <- {"ok": true, "isolation"}
+  -> {"op": "setup", "scratch", "hide", "limits", "tree"}
+                                     <- {"ok": true, "isolation", "protections"}
   -> {"op": "load", "key", "path", "constants"}   <- {"ok": true, "names": [...], "output"}
   -> {"op": "call", "key", "name", "args", "kwargs"} <- {"ok": true, "value", "mutated", ...}
 One worker may hold several learner files (one per exercise of a lesson), each under its
@@ -16,11 +17,10 @@ Errors come back as ``{"ok": false, "error": {...}}`` in the learner's terms.
 
 from __future__ import annotations
 
+import builtins
 import importlib.util
 import io
 import os
-import resource
-import signal
 import sys
 import threading
 import time
@@ -57,19 +57,6 @@ class CappedOutput(io.TextIOBase):
         taken = {"text": "".join(self.parts), "total_chars": self.total}
         self.reset()
         return taken
-
-
-def _apply_limits(limits: dict) -> None:
-    def cap(which: int, value: int | None) -> None:
-        if value:
-            resource.setrlimit(which, (value, value))
-
-    cap(resource.RLIMIT_AS, limits.get("memory_bytes"))
-    cap(resource.RLIMIT_CPU, limits.get("cpu_seconds"))
-    cap(resource.RLIMIT_FSIZE, limits.get("file_bytes"))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    # Writing past the file-size limit should raise an error, not kill the worker silently.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def _learner_traceback(exc: BaseException, learner_files: set[str]) -> tuple[str, int | None]:
@@ -148,6 +135,7 @@ class Worker:
         self.output = CappedOutput()
         self.modules: dict[str, object] = {}
         self.learner_files: set[str] = set()
+        self.channel_lock = threading.Lock()
         self.isolation = "full"
 
     def send(self, message: dict) -> None:
@@ -162,25 +150,17 @@ class Worker:
             )
 
     def setup(self, request: dict) -> dict:
-        """Fence the process and apply the limits, once, before any learner code runs."""
-        isolation = self.isolation
-        if request.get("scratch"):
-            from grader import isolation as fences
+        """Fence the process and apply the limits, once, before any learner code runs.
+        The reply says which protections are in force and why the others are not."""
+        from grader import host
 
-            try:
-                fences.fence(
-                    request["scratch"],
-                    request.get("hide", []),
-                    request.get("limits", {}).get("file_bytes", 16 << 20),
-                )
-            except OSError as exc:
-                isolation = f"no file system fence ({exc})"
-        _apply_limits(request.get("limits", {}))
+        protections = host.fence_worker(request)
+        self.isolation = "full" if not protections["missing"] else "partial"
         # Heavy libraries the files will need (SymPy) load in the background while the
         # grader gets ready; importlib's locks make a learner's own import simply wait.
         if request.get("preload"):
             threading.Thread(target=_preload, args=(request["preload"],), daemon=True).start()
-        return {"isolation": isolation}
+        return {"isolation": self.isolation, "protections": protections}
 
     def load(self, request: dict) -> dict:
         """Import one learner file under the module name ``key``."""
@@ -210,6 +190,8 @@ class Worker:
         try:
             return wire.encode_value(value)
         except wire.WireError as exc:
+            if isinstance(exc, wire.TooLarge):
+                raise _Unsendable(str(exc)) from None
             raise _Unsendable(f"{what} could not be sent back to the grader: {exc}") from None
 
     def call(self, request: dict) -> dict:
@@ -218,7 +200,7 @@ class Worker:
         def decode(data):
             return wire.decode_value(
                 data,
-                resolve_fn=functions.resolve,
+                resolve_fn=lambda index: functions.RemoteFunction(index, self.ask),
                 parse_sympy=(importlib.import_module("grader.symbolic").parse_srepr),
             )
 
@@ -237,17 +219,40 @@ class Worker:
             if not _same(a, b)
         ]
         mutated += [k for k in kwargs if not _same(kwargs[k], before_kwargs[k])]
-        fn_calls = [
-            a.calls
-            for a in list(args) + list(kwargs.values())
-            if isinstance(a, functions.TrustedFunction)
-        ]
         return {
             "value": self.encode(value, f"the value returned by {request['name']}"),
             "mutated": mutated,
-            "fn_calls": fn_calls,
             "seconds": elapsed,
         }
+
+    def ask(self, index: int, args: tuple, kwargs: dict):
+        """Evaluate the grader's function ``index`` for the learner's code: the grader
+        computes it (its parameters never come here) and counts the call."""
+        from grader import wire
+
+        handles: list = []
+        try:
+            message = {
+                "op": "eval",
+                "fn": index,
+                "args": wire.encode_value(list(args), functions=handles),
+                "kwargs": wire.encode_value(dict(kwargs), functions=handles),
+            }
+        except wire.WireError as exc:
+            raise TypeError(
+                f"the function given by the grader takes numbers and NumPy arrays; {exc}"
+            ) from None
+        message["fns"] = [handle.index for handle in handles]
+        with self.channel_lock:  # one exchange at a time, whatever threads the learner runs
+            wire.write_message(self.channel_out, message)
+            reply = wire.read_message(self.channel_in)
+        if not reply.get("ok"):
+            error = reply.get("error", {})
+            kind = getattr(builtins, str(error.get("type")), None)
+            if not (isinstance(kind, type) and issubclass(kind, Exception)):
+                kind = TypeError
+            raise kind(error.get("message", ""))
+        return wire.decode_value(reply.get("value"))
 
     def serve(self) -> None:
         from grader import wire
@@ -283,11 +288,11 @@ class _Unsendable(Exception):
 
 
 def main() -> None:
-    from grader import isolation
+    from grader import host
 
-    # First of all, before anything of the learner's exists: a PID namespace, so that no
-    # process the learner starts can outlive this worker.
-    in_pid_namespace = isolation.enter_pid_namespace()
+    # First of all, before anything of the learner's exists: a PID namespace (Linux), so
+    # that no process the learner starts can outlive this worker.
+    host.enter_pid_namespace()
     # Keep private copies of the channel, then point 0/1/2 away from it.
     channel_in = os.fdopen(os.dup(0), "rb", buffering=0)
     channel_out = os.fdopen(os.dup(1), "wb", buffering=0)
@@ -295,8 +300,6 @@ def main() -> None:
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     worker = Worker(channel_in, channel_out)
-    if not in_pid_namespace:
-        worker.isolation = "no PID namespace"
     sys.stdout = sys.stderr = worker.output
     sys.stdin = io.StringIO("")
     import numpy  # noqa: F401 - imported before limits apply, and warm for the learner

@@ -60,11 +60,11 @@ def test_a_new_learner_goes_from_stub_to_full_marks(learner_repo):
     database = learner_repo / ".course" / "progress.sqlite3"
     rows = (
         sqlite3.connect(database)
-        .execute("SELECT exercise, score, passed, source FROM attempts ORDER BY id")
+        .execute("SELECT exercise, score, passed, source_bytes FROM attempts ORDER BY id")
         .fetchall()
     )
     assert [(r[0], r[1], r[2]) for r in rows] == [("1.2.39.5", 0.0, 0), ("1.2.39.5", 10.0, 1)]
-    assert rows[1][3] == stub.read_text()  # a copy of what was graded is kept
+    assert rows[1][3] == stub.read_bytes()  # the bytes that were graded are kept
 
     listed = {r["id"]: r for r in course("list", "--json", env=env).json()}
     assert listed["1.2.39.5"]["status"] == "passed" and listed["1.2.39.5"]["attempts"] == 2

@@ -1,7 +1,8 @@
 """Broken and hostile submissions against the real grader (tests/hostile/).
 
-Each file's docstring states its expected verdict (``expect: fail`` or ``pass``) and a
-phrase the learner must be shown (``message:``). For every one: the verdict holds, no
+Each file's docstring states its expected verdict (``expect: fail`` or ``pass``), a
+phrase the learner must be shown (``message:``) and, where it is not 1.2.39.5, the
+exercise it is graded as (``exercise:``). For every one: the verdict holds, no
 check is passed that was not earned, the reason is named in a learner's words, nothing of
 the grader's own traceback is shown, the run ends within the exercise's time budget plus a
 second (plus process start-up), and no process it started is left running.
@@ -28,16 +29,18 @@ def header(path: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def course_copy(tmp_path_factory):
-    """The course with tighter time limits on 1.2.39.5, set the documented way: in the
-    lesson manifest, so that hanging cases cost seconds."""
+    """The course with tighter time limits on the exercises, set the documented way: in
+    the lesson manifest, so that hanging cases cost seconds."""
     from tests.conftest import copy_course
 
     root = copy_course(tmp_path_factory.mktemp("hostile"))
     manifest = root / "lessons/1.2.39-numerical-differentiation/lesson.toml"
     text = manifest.read_text()
-    anchor = 'id = "1.2.39.5"\n'
     limits = ", ".join(f"{k} = {v}" for k, v in LIMITS.items())
-    manifest.write_text(text.replace(anchor, anchor + f"limits = {{ {limits} }}\n", 1))
+    for number in (1, 2, 3, 4, 5, 7, 8, 9):  # the exercises without limits of their own
+        anchor = f'id = "1.2.39.{number}"\n'
+        text = text.replace(anchor, anchor + f"limits = {{ {limits} }}\n", 1)
+    manifest.write_text(text)
     return root
 
 
@@ -54,24 +57,40 @@ def processes_with(marker: str) -> list[int]:
 
 
 @pytest.mark.parametrize("path", HOSTILE, ids=[p.stem for p in HOSTILE])
-def test_hostile_submission_gets_a_fair_verdict(path, course_copy):
-    expected = header(path)
+def grade(path: Path, course_copy: Path, exercise: str = "1.2.39.5"):
+    """``course grade EXERCISE --submission PATH --json``, and how long it took."""
     started = time.monotonic()
     run = course(
         "grade",
-        "1.2.39.5",
+        exercise,
         "--submission",
         str(path),
         "--json",
         env={"COURSE_ROOT": str(course_copy)},
     )
-    elapsed = time.monotonic() - started
+    return run, time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def start_up(course_copy) -> float:
+    """What a grading run costs on this machine, now, when nothing hangs: the untouched
+    stub, which fails at once. Time limits in these tests are this plus the budget, so a
+    busy machine (CI, or every core loaded) makes them longer in step, never flaky."""
+    stub = course_copy / "exercises/1.2.39/ex5_numeric_gradient_square.py"
+    return max(grade(stub, course_copy)[1] for _ in range(2))
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=[p.stem for p in HOSTILE])
+def test_hostile_submission_gets_a_fair_verdict(path, course_copy, start_up):
+    expected = header(path)
+    run, elapsed = grade(path, course_copy, expected.get("exercise", "1.2.39.5"))
     result = run.json()
     shown = " ".join([result.get("error") or ""] + [c["message"] for c in result["checks"]])
 
     assert "Traceback" not in run.out + run.err
     assert "internal problem" not in shown
-    assert elapsed < LIMITS["seconds_total"] + 1 + START_UP, f"took {elapsed:.1f} s"
+    budget = LIMITS["seconds_total"] + 1 + START_UP + 2 * start_up
+    assert elapsed < budget, f"took {elapsed:.1f} s (start-up alone: {start_up:.1f} s)"
     if expected["expect"] == "pass":
         assert run.code == 0 and result["passed"], shown
         assert all(len(c["output"]) <= 500 for c in result["checks"])

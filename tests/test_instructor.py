@@ -3,7 +3,10 @@ the CI workflow shipped for learners' copies.
 
 The batch runs for real (processes, workers, namespaces) over a folder of learners: one
 correct, one with the stubs, one with a syntax error, one with files missing, one as a
-.zip, one hostile, one with an unsafe .zip.
+.zip, one hostile, one with an unsafe .zip. Further batches: learners with odd names
+(markup, escapes, formulas, bytes that are not UTF-8) and broken files, on a terminal and
+in a log; a slot whose display fails; a learner who tries to read the gradebook, the JSON
+and the store of an earlier run; and a machine without the fence.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import shutil
 import stat
 import tempfile
@@ -22,9 +27,11 @@ import pytest
 from grader import catalog, instructor
 from tests.conftest import copy_course
 from tests.support import ROOT, course
+from tests.terminal_support import on_a_terminal
 
 SEED = "11"
 EX1 = "1.2.39/ex1_forward_difference.py"
+EX2 = "1.2.39/ex2_step_size.py"
 CAT = catalog.load(ROOT)
 IDS = [ex.id for ex in CAT.exercises]
 FULL = {ex.id: ex.points for ex in CAT.exercises}
@@ -132,7 +139,7 @@ def batch(tmp_path_factory):
         env=env_for(root),
         timeout=1800,
     )
-    assert run.code == 0, run.out + run.err
+    assert run.code == 1, run.out + run.err  # zed could not be graded at all
     book = json.loads((out / "book.json").read_text())
     learners = {record["learner"]: record for record in book["learners"]}
     return {"root": root, "subs": subs, "out": out, "run": run, "book": book, "by": learners}
@@ -186,7 +193,9 @@ def test_the_json_keeps_every_check_and_every_reason(batch):
     assert "leaves its folder" in zed["error"]
     assert all(r["score"] == 0 and "leaves its folder" in r["error"] for r in zed["results"])
     assert not (batch["subs"].parent / "escape.py").exists()
-    assert "zed" in batch["run"].out  # the instructor is told which submission got zeros
+    # The instructor is told which submission got zeros, and why
+    assert "1 submission(s) could not be graded at all" in batch["run"].out
+    assert re.search(r"^  zed: broken submission: .*leaves its folder", batch["run"].out, re.M)
 
 
 def test_a_submission_cannot_read_another_learners_files(batch):
@@ -235,7 +244,7 @@ def test_a_rerun_skips_unchanged_work_and_grades_what_changed(batch, tmp_path):
         env=env_for(batch["root"]),
         timeout=1800,
     )
-    assert run.code == 0, run.out + run.err
+    assert run.code == 1, run.out + run.err  # zed still cannot be graded
     by = {r["learner"]: r for r in json.loads((tmp_path / "book.json").read_text())["learners"]}
     # carol's 1.2.39.1 changed, and so did what the other files of its folder can import
     assert by["carol"]["graded"] >= 1
@@ -269,7 +278,7 @@ def test_one_job_gives_the_same_gradebook_as_two(batch, tmp_path):
         env=env_for(batch["root"]),
         timeout=1800,
     )
-    assert run.code == 0, run.out + run.err
+    assert run.code == 1, run.out + run.err
     assert "0 taken from the store" in run.out  # graded again, not read back
     assert (tmp_path / "book.csv").read_text() == (batch["out"] / "book.csv").read_text()
 
@@ -281,6 +290,258 @@ def test_usage_errors_exit_2(tmp_path):
     assert course("instructor", "grade", str(empty), "--out", out).code == 2
     assert course("instructor", "grade", str(tmp_path / "nowhere"), "--out", out).code == 2
     assert course("instructor", "grade", str(empty)).code == 2  # --out is required
+
+
+# --- every learner, whatever their names and files (issue 13, classes 3 and 6) -----------
+
+ODD = {  # folder name -> what the name tries
+    "[bold red]loud": "rich markup",
+    '=HYPERLINK("e.invalid","x")': "a spreadsheet formula",
+    "zoë 李 ✓": "unicode",
+    "ann smith": "spaces",
+    "esc\x1b[2J\x1b[H\u202e": "terminal escapes and a right-to-left override",
+    "new\n  Score: 10 of 10": "a newline that forges a line",
+}
+LATIN1 = b"ren\xe9e"  # not valid UTF-8: Python sees a surrogate in the name
+
+
+def odd_submissions(parent: Path) -> Path:
+    """Learners with odd names (one file each, 1.2.39.1) and learners nothing of whose
+    submission can be graded."""
+    subs = parent / "submissions"
+    subs.mkdir()
+    correct = (ROOT / "solutions" / EX1).read_bytes()
+    for name in ODD:
+        (subs / name / "1.2.39").mkdir(parents=True)
+        (subs / name / EX1).write_bytes(correct)
+    latin = os.path.join(os.fsencode(subs), LATIN1)
+    os.makedirs(os.path.join(latin, b"1.2.39"))
+    with open(os.path.join(latin, os.fsencode(EX1)), "wb") as f:
+        f.write(correct)
+    (subs / "empty").mkdir()  # nothing in it at all
+    (subs / "corrupt.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
+    with zipfile.ZipFile(subs / "markup.zip", "w") as z:  # refused, with markup in the reason
+        z.writestr(EX1, correct)
+        z.writestr("../[/]\x1b[2J.py", "print('out')\n")
+    with zipfile.ZipFile(subs / "bomb.zip", "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(EX1, b"#" * (64 << 20))  # 64 MiB of one byte: a few kB packed
+        z.write(ROOT / "solutions" / EX2, EX2)
+    with zipfile.ZipFile(subs / "crowded.zip", "w") as z:
+        for k in range(instructor.MAX_ZIP_MEMBERS + 1):
+            z.writestr(f"junk/{k}.txt", "")
+    (subs / "notes.txt").write_text("not a submission\n")
+    return subs
+
+
+def odd_names() -> list[str]:
+    return sorted([*ODD, os.fsdecode(LATIN1)])
+
+
+@pytest.fixture(scope="module")
+def odd_batch(tmp_path_factory):
+    """The odd learners, graded on a terminal (rich's progress bar), then again in a log
+    with the results kept in the store."""
+    parent = tmp_path_factory.mktemp("odd")
+    root = copy_course(parent)
+    subs = odd_submissions(parent)
+    out = parent / "out"
+    args = ["instructor", "grade", str(subs), "--jobs", "2", "--seed", SEED]
+    terminal = on_a_terminal(
+        [*args, "--out", str(out / "t.csv"), "--json", str(out / "t.json")],
+        {"COURSE_ROOT": str(root), "PYTHONIOENCODING": "utf-8:strict"},
+        timeout=1800,
+    )
+    piped = course(
+        *args,
+        "--out",
+        str(out / "p.csv"),
+        "--json",
+        str(out / "p.json"),
+        env={**env_for(root), "PYTHONIOENCODING": "utf-8:strict"},
+        timeout=1800,
+    )
+    return {"root": root, "subs": subs, "out": out, "terminal": terminal, "piped": piped}
+
+
+def test_every_learner_is_in_the_gradebook_whatever_their_name(odd_batch):
+    out = odd_batch["out"]
+    everyone = odd_names() + ["bomb", "corrupt", "crowded", "empty", "markup"]
+    for book in ("t", "p"):
+        learners = json.loads((out / f"{book}.json").read_text(encoding="utf-8"))["learners"]
+        names = [r["learner"] for r in learners]
+        assert sorted(names) == sorted(safe_json(n) for n in everyone), names
+        rows = list(csv.reader(io.StringIO((out / f"{book}.csv").read_text(encoding="utf-8"))))
+        assert len(rows) == 1 + len(everyone)  # a newline in a name never starts a row
+        by = {row[0]: row for row in rows[1:]}
+        total = rows[0].index("total")
+        for name in ODD:  # each graded: 1.2.39.1 in full
+            assert float(by[instructor_cell(name)][total]) == FULL["1.2.39.1"], name
+        assert float(by["ren\\udce9e"][total]) == FULL["1.2.39.1"]
+        assert '\'=HYPERLINK("e.invalid","x")' in by  # shown as text, never run
+        assert all(not cell.startswith(("=", "+", "-", "@")) for cell in by)
+        bomb = {r["learner"]: r for r in learners}["bomb"]
+        results = {r["exercise"]: r for r in bomb["results"]}
+        assert "larger than" in results["1.2.39.1"]["error"]
+        assert results["1.2.39.2"]["passed"]  # the rest of the zip is graded
+    book = json.loads((out / "p.json").read_text(encoding="utf-8"))
+    errors = {r["learner"]: r.get("error", "") for r in book["learners"]}
+    assert errors["empty"].startswith("nothing to grade")
+    assert "cannot be opened" in errors["corrupt"]
+    assert "more than" in errors["crowded"]
+    assert "leaves its folder" in errors["markup"]
+    assert not errors["bomb"] and not errors["zoë 李 ✓"]
+
+
+def safe_json(name: str) -> str:
+    from grader import safe_text
+
+    return safe_text.json_text(name)
+
+
+def instructor_cell(name: str) -> str:
+    from grader import safe_text
+
+    return safe_text.csv_cell(name)
+
+
+def test_the_batch_exits_1_and_names_who_could_not_be_graded(odd_batch):
+    for code, out in (odd_batch["terminal"][:2], (odd_batch["piped"].code, odd_batch["piped"].out)):
+        assert code == 1, out
+        assert "5 submission(s) could not be graded at all" not in out  # bomb was graded
+        assert "4 submission(s) could not be graded at all" in out
+        for name in ("empty", "corrupt", "crowded", "markup"):
+            assert re.search(rf"^  {name}: ", out, re.M), name
+        assert "Skipped (neither a folder nor a .zip): notes.txt" in out
+        assert "Traceback" not in out
+
+
+def test_names_and_reasons_are_shown_as_text_in_a_log(odd_batch):
+    run = odd_batch["piped"]
+    assert "Traceback" not in run.err
+    assert "\x1b" not in run.out and "\u202e" not in run.out and "\r" not in run.out
+    lines = run.out.splitlines()
+    assert sum(line.startswith("esc\\x1b[2J\\x1b[H\\u202e: ") for line in lines) == 1
+    assert sum(line.startswith("new\\n  Score: 10 of 10: ") for line in lines) == 1
+    assert sum(line.startswith("ren\\udce9e: ") for line in lines) == 1
+    assert sum(line.startswith("[bold red]loud: ") for line in lines) == 1
+    assert not any(line.startswith(("Score", "  Score")) for line in lines)
+    assert "'../[/]\\x1b[2J.py'" in run.out  # the zip member, quoted as text
+
+
+def test_markup_in_names_and_members_on_a_terminal(odd_batch):
+    code, out, err = odd_batch["terminal"]
+    assert "Traceback" not in out + err
+    assert "MarkupError" not in out + err
+    assert "\x1b[2J" not in out and "\u202e" not in out  # rich's own codes, never a learner's
+    assert "'../[/]\\x1b[2J.py'" in out  # printed by rich, not read as a closing tag
+    assert "Gradebook:" in out
+
+
+def test_a_failing_slot_loses_no_one_else(tmp_path):
+    """A display that raises in a slot's thread (as rich did for a name with "[/]") costs
+    nothing: the learner is kept, and the slot goes on with the next learners."""
+    subs = tmp_path / "submissions"
+    for name in ("anna", "boris", "chen", "dora"):
+        (subs / name / "1.2.39").mkdir(parents=True)
+        shutil.copy(ROOT / "solutions" / EX1, subs / name / EX1)
+    shown = []
+
+    def display(record: dict) -> None:
+        if record["learner"] in ("anna", "chen"):
+            raise RuntimeError("the terminal went away")
+        shown.append(record["learner"])
+
+    summary = instructor.grade_batch(
+        subs,
+        tmp_path / "book.csv",
+        jobs=2,
+        seed=int(SEED),
+        store_path=tmp_path / "store.sqlite3",
+        root=ROOT,
+        on_done=display,
+    )
+    assert sorted(r["learner"] for r in summary.records) == ["anna", "boris", "chen", "dora"]
+    assert all(r["score"] == FULL["1.2.39.1"] for r in summary.records)
+    assert sorted(shown) == ["boris", "dora"]
+    _, rows = read_csv(tmp_path / "book.csv")
+    assert sorted(rows) == ["anna", "boris", "chen", "dora"]
+
+
+# --- what the instructor writes is never visible to a worker ---------------------------
+
+PEEKER = '''"""Reads what an instructor's earlier batch wrote, and reports it as its error."""
+
+PATHS = {paths!r}
+seen = []
+for path in PATHS:
+    try:
+        with open(path, "rb") as f:
+            seen.append(len(f.read()))
+    except OSError as exc:
+        seen.append(type(exc).__name__)
+
+
+def forward_difference(f, x, h):
+    raise RuntimeError(f"read {{seen}}")
+'''
+
+
+def test_a_worker_cannot_read_the_gradebook_json_or_store_of_an_earlier_run(tmp_path):
+    """--out inside the course copy, --json next to SUBMISSIONS_DIR, --store in the course
+    copy too: none of their folders can be hidden (they hold the course), so each file is."""
+    root = copy_course(tmp_path)
+    subs = tmp_path / "submissions"
+    (subs / "alice" / "1.2.39").mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / EX1, subs / "alice" / EX1)
+    book, book_json, store = root / "book.csv", tmp_path / "book.json", root / "grades.sqlite3"
+    where = ["--out", str(book), "--json", str(book_json), "--store", str(store)]
+    first = course("instructor", "grade", str(subs), *where, env=env_for(root), timeout=900)
+    assert first.code == 0, first.out + first.err
+    control = root / "pyproject.toml"  # a file of the course next to the gradebook
+    targets = [book, book_json, store, control]
+    assert all(path.stat().st_size > 0 for path in targets)
+
+    shutil.rmtree(subs / "alice")
+    (subs / "mallory" / "1.2.39").mkdir(parents=True)
+    peeker = PEEKER.format(paths=[str(p) for p in targets])
+    (subs / "mallory" / EX1).write_text(peeker)
+    second = course("instructor", "grade", str(subs), *where, env=env_for(root), timeout=900)
+    assert second.code == 0, second.out + second.err
+    learners = json.loads(book_json.read_text())["learners"]
+    message = results_of(learners[0])["1.2.39.1"]["checks"][0]["message"]
+    seen = re.search(r"read \[(.*?)\]", message).group(1).split(", ")
+    assert seen[:3] == ["0", "0", "0"], message  # the gradebook, the JSON, the store: empty
+    assert int(seen[3]) == control.stat().st_size  # the course itself is still there
+
+    # The control: graded alone, nothing hides those files, and the same code reads them.
+    alone = course("grade", "1.2.39.1", "--submission", str(subs / "mallory" / EX1), "--json")
+    read_alone = re.search(r"read \[(.*?)\]", alone.json()["checks"][0]["message"]).group(1)
+    assert all(int(n) > 0 for n in read_alone.split(", ")), read_alone
+
+
+# --- the fence (issue 20) ------------------------------------------------------------------
+
+
+def test_the_batch_refuses_to_run_unfenced_unless_told(tmp_path):
+    root = copy_course(tmp_path)
+    subs = tmp_path / "submissions"
+    (subs / "alice" / "1.2.39").mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / EX1, subs / "alice" / EX1)
+    env = {**env_for(root), "COURSE_FENCE_DISABLE": "namespaces"}
+    book = tmp_path / "book.csv"
+    refused = course("instructor", "grade", str(subs), "--out", str(book), env=env)
+    assert refused.code == 2
+    assert "--unfenced" in refused.err and "missing:" in refused.err
+    assert "other learners' submissions" in refused.err  # what it means for a cohort
+    assert not book.exists()
+
+    forced = course(
+        "instructor", "grade", str(subs), "--out", str(book), "--unfenced", env=env, timeout=900
+    )
+    assert forced.code == 0, forced.out + forced.err
+    assert "Grading unfenced" in forced.err
+    _, rows = read_csv(book)
+    assert rows["alice"]["1.2.39.1"] == FULL["1.2.39.1"]
 
 
 # --- unpacking, in process ---------------------------------------------------------------

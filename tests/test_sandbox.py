@@ -214,3 +214,59 @@ def test_a_lesson_shares_one_worker_whatever_its_time_limits(monkeypatch):
     per_call = {box.path.name: box.limits.seconds_per_call for box in boxes}
     assert per_call["ex6_truncation_error.py"] == 30
     assert per_call["ex5_numeric_gradient_square.py"] == 5
+
+
+def test_cpu_time_beyond_the_limit_ends_the_worker_with_a_reason(tmp_path):
+    """CPU seconds, not wall time: a generous wall limit, so a loaded machine cannot turn
+    this into a time-out."""
+    path = learner_file(
+        tmp_path,
+        """
+        def spin():
+            while True:
+                pass
+    """,
+    )
+    limits = Limits(seconds_per_call=60, seconds_total=60, cpu_seconds=1)
+    with Sandbox(path, limits) as box, pytest.raises(WorkerFailure) as failure:
+        box.call("spin")
+    assert failure.value.kind == "died"
+    assert "SIGXCPU" in failure.value.message and "1 s of CPU time" in failure.value.message
+
+
+def test_writing_past_the_file_size_limit_raises_in_the_learners_code(tmp_path):
+    path = learner_file(
+        tmp_path,
+        """
+        def write(mib):
+            with open("big.bin", "wb") as f:
+                f.write(b"x" * (mib << 20))
+    """,
+    )
+    with Sandbox(path, Limits(seconds_per_call=10, file_mb=1)) as box:
+        with pytest.raises(LearnerError) as error:
+            box.call("write", (2,))
+        assert error.value.is_a("OSError")
+        assert "File too large" in error.value.error["message"]
+        assert box.call("write", (0,)).value is None  # the worker lives on
+
+
+def test_the_process_limit_is_set_per_exercise_and_reaches_the_worker(tmp_path):
+    limits = Limits.from_mapping({"processes": 8})
+    assert limits.for_worker()["processes"] == 8
+    path = learner_file(tmp_path, "def f():\n    return 1\n")
+    with Sandbox(path, limits) as box:
+        assert box.call("f").value == 1
+        protections = box.worker.protections
+    held = protections["in_force"] + protections["missing"]
+    assert any(item.startswith("8 processes") for item in held)
+
+
+def test_the_setup_reply_says_what_was_in_force(tmp_path):
+    path = learner_file(tmp_path, "def f():\n    return 1\n")
+    with Sandbox(path, FAST) as box:
+        box.call("f")
+        protections = box.worker.protections
+    assert "time limits" in protections["in_force"]
+    assert f"CPU {FAST.cpu_seconds} s" in protections["in_force"]
+    assert all(": " in item for item in protections["missing"])  # each says why

@@ -18,6 +18,9 @@ What the grader checks (``course grade 1.2.39.5``):
   an array of integers. Return a float for a number, an array of the same shape for an
   array.
 - The result equals 2*x to round-off, for small and large magnitudes.
+- It is computed, not written down: at large |x| and a small h, x + h and x - h are
+  rounded, so the quotient differs from 2*x by round-off, and the grader compares your
+  value with that floating-point quotient (for the h given). Returning 2*x fails there.
 - The caller's ``x`` is left unchanged: build x + h and x - h as new values, do not
   add h to x in place.
 

@@ -38,6 +38,8 @@ What the grader checks (``course grade 1.2.39.8``):
   gradient doubled gives 1/3, a transposed matrix gradient gives
   ||G - G.T|| / (2 ||G||);
 - a zero gradient gives 0, not nan; the epsilon given is used; x is not changed;
+- the check is computed: the grader counts how often your code calls f and grad (f at
+  least n + 1 times for an x of n entries, grad at least once);
 - the three labels of verdict, at the thresholds too (1e-7 is "inspect", 1e-3 "bug").
 
 Read: lessons/1.2.39-numerical-differentiation/index.md#gradient-checking

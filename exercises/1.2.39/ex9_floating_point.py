@@ -30,8 +30,9 @@ equal numbers loses digits (lesson sections "Floating point", "Machine epsilon" 
    numbers themselves nothing is lost: return 0.0), and it is ``math.inf`` when a == b
    (every digit cancels).
 
-``dtype`` may be a NumPy type (``np.float32``) or its name (``"float32"``); the grader
-passes names, and ``np.dtype(dtype)`` understands both.
+``dtype`` is a NumPy floating type, like the default: ``np.float16``, ``np.float32``,
+``np.float64`` or ``np.longdouble``; the grader passes these types, so ``dtype(1)`` is a
+number of that type. ``np.dtype(dtype).type`` also accepts a name such as ``"float32"``.
 
 What the grader checks (``course grade 1.2.39.9``):
 

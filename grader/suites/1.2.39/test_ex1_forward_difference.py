@@ -110,7 +110,7 @@ def test_negative_step_is_a_backward_difference(submission, rng):
 
 @pytest.mark.points(2)
 def test_zero_or_non_finite_step_raises_value_error(submission, rng):
-    """h == 0, inf or nan has no slope: the function raises ValueError."""
+    """h == 0, inf or nan has no slope: the function raises ValueError; other steps do not."""
     f = get("ufunc", name="sin")
     x = float(rng.uniform(-1, 1))
     for bad in (0.0, float("inf"), float("nan")):
@@ -123,3 +123,14 @@ def test_zero_or_non_finite_step_raises_value_error(submission, rng):
             why="Check h first and raise ValueError('...') when it is 0 or not "
             "finite (math.isfinite helps).",
         )
+    # ... and only then: a usable step still gives its slope.
+    h = float(10 ** rng.uniform(-4, -2))
+    checks.close(
+        submission.forward_difference(f, x, h),
+        (f(x + h) - f(x)) / h,
+        submission.last_text,
+        rtol=0,
+        atol=1e-9,
+        why="Raise ValueError only for h == 0 or a non-finite h; any other step gives "
+        "the forward difference.",
+    )

@@ -148,7 +148,7 @@ def test_lists_integers_and_two_samples(submission, rng):
 
 @pytest.mark.points(2)
 def test_bad_input_raises_value_error(submission, rng):
-    """dx <= 0, or fewer than 2 samples, raises ValueError."""
+    """dx <= 0, or fewer than 2 samples, raises ValueError; good samples do not."""
     y = rng.uniform(-1, 1, size=5)
     dx = float(rng.uniform(0.1, 1.0))
     for bad in (0.0, -dx):
@@ -169,3 +169,13 @@ def test_bad_input_raises_value_error(submission, rng):
             why="A slope needs two samples: raise ValueError when len(y) < 2 rather than "
             "returning an empty array.",
         )
+    # ... and only then: the same samples with a positive spacing give their slopes.
+    checks.close(
+        submission.sampled_derivative(y, dx),
+        np.diff(y) / dx,
+        submission.last_text,
+        rtol=1e-12,
+        atol=1e-12,
+        why="Raise ValueError only for dx <= 0 or fewer than 2 samples; otherwise return "
+        "(y[1:] - y[:-1]) / dx.",
+    )

@@ -165,10 +165,18 @@ def test_integer_input_gives_a_float_array(submission, rng):
 
 @pytest.mark.points(1)
 def test_the_input_is_not_changed(submission, rng):
-    """The caller's x is exactly the same after the call."""
+    """The caller's x is exactly the same after the call, and the gradient still right."""
     f = get("sum_of_squares")
     point = rng.normal(size=8) * 10.0 ** rng.uniform(-1, 2, size=8)
-    submission.numeric_gradient(f, point, h=1e-3)
+    got = submission.numeric_gradient(f, point, h=1e-3)
+    # Leaving x alone earns the point only together with a right answer.
+    checks.close(
+        got,
+        2 * point,
+        submission.last_text,
+        rtol=0,
+        atol=roundoff(float(point @ point), point, 2 * point, 1e-3),
+    )
     checks.true(
         not submission.last.mutated,
         f"{submission.last_text} changed the array x it was given. Work on a copy "
@@ -179,11 +187,11 @@ def test_the_input_is_not_changed(submission, rng):
 
 @pytest.mark.points(1)
 def test_at_most_two_calls_of_f_per_entry(submission, rng):
-    """f is called at most 2n + 1 times for an x with n entries."""
+    """f is called at most 2n + 1 times for an x with n entries (and the answer is right)."""
     shape = (3, 4)
-    f, _ = quadratic_form(rng, shape)
+    f, symmetric = quadratic_form(rng, shape)
     point = rng.normal(size=shape)
-    submission.numeric_gradient(f, point)
+    got = submission.numeric_gradient(f, point)
     calls = submission.last.fn_calls[0] if submission.last.fn_calls else 0
     n = point.size
     checks.true(
@@ -192,3 +200,14 @@ def test_at_most_two_calls_of_f_per_entry(submission, rng):
         f"differences need two calls per entry ({2 * n}), plus at most one more. On a model "
         "with millions of weights every extra call costs a full forward pass.",
     )
+    # Few calls earn the point only with a gradient that was computed from them.
+    checks.true(
+        calls >= n + 1,
+        f"{submission.last_text} called f {calls} time{'s' if calls != 1 else ''} for an "
+        f"x with {n} entries: a numeric gradient evaluates f at x + h e_i and x - h e_i "
+        "for every entry i.",
+    )
+    v = point.reshape(-1)
+    exact = (symmetric @ v + np.cos(v)).reshape(shape)
+    bound = 1e-10 + roundoff(abs(f(point)) + v @ v, point, exact, 1e-5)
+    checks.close(got, exact, submission.last_text, rtol=0, atol=bound)

@@ -3,7 +3,12 @@
 Expected values come from NumPy's own description of each type (np.finfo, read here on
 the grader's side only), from the step formulas sqrt(eps)*max(1, |x|) and
 cbrt(eps)*max(1, |x|), and from log10(max(|a|, |b|) / |a - b|) on pairs drawn at grade
-time. Dtypes cross to the worker as their names.
+time.
+
+Dtypes cross to the worker as what the signature's default is, a NumPy scalar type
+(np.float16, np.float32, np.float64, np.longdouble), never as a name: a learner's natural
+``dtype(1)``, ``np.finfo(dtype)`` or ``np.dtype(dtype)`` then works as it did when they
+tried their code.
 
 What cannot be checked from outside: whether machine_epsilon really halves. Its value is
 the same however it is found, so one check reads the submitted source (parsed with ast,
@@ -18,26 +23,43 @@ import numpy as np
 import pytest
 
 from grader import checks
+from grader.sandbox import LearnerError, WorkerFailure
 
-FLOATS = ("float16", "float32", "float64")
+FLOATS = (np.float16, np.float32, np.float64)
 LOOKUPS = {"finfo", "float_info", "spacing", "nextafter", "ulp", "MachAr"}
 
 
-def eps_of(name: str) -> float:
-    return float(np.finfo(np.dtype(name)).eps)
+def eps_of(dtype: type) -> float:
+    return float(np.finfo(dtype).eps)
+
+
+def named(dtype: type) -> str:
+    """How the learner writes the type: np.float32, np.longdouble."""
+    return "np.longdouble" if dtype is np.longdouble else f"np.{np.dtype(dtype).name}"
+
+
+def call(submission, function: str, *args, shown: str):
+    """Call the learner's ``function``; ``shown`` is the call as the learner would write
+    it (a type's repr, "<class 'numpy.float32'>", is not how anyone writes it)."""
+    try:
+        return getattr(submission, function)(*args)
+    except (LearnerError, WorkerFailure) as error:
+        error.call_text = shown
+        raise
 
 
 # --- machine_epsilon ----------------------------------------------------------------------
 
 
-def check_epsilon(submission, name: str | None) -> None:
-    want = eps_of(name or "float64")
-    got = submission.machine_epsilon(name) if name else submission.machine_epsilon()
-    got = checks.as_float(got, submission.last_text, "machine epsilon (a number)")
+def check_epsilon(submission, dtype: type | None) -> None:
+    want = eps_of(dtype or np.float64)
+    shown = f"machine_epsilon({named(dtype) if dtype else ''})"
+    got = call(submission, "machine_epsilon", *([dtype] if dtype else []), shown=shown)
+    got = checks.as_float(got, shown, "machine epsilon (a number)")
     if got == want:
         return
     hint = ""
-    if got == eps_of("float64") and name != "float64":
+    if got == eps_of(np.float64) and dtype not in (np.float64, None):
         hint = (
             " That is float64's epsilon: the halving ran in Python floats. Make every "
             "value of that type: t = np.dtype(dtype).type, then t(1), t(2), eps = t(1)."
@@ -47,8 +69,8 @@ def check_epsilon(submission, name: str | None) -> None:
     elif got == want * 2:
         hint = " That is twice it: keep halving while 1 + eps/2 != 1."
     checks.fail(
-        f"{submission.last_text} returned {got!r}; the machine epsilon of "
-        f"{name or 'float64'} is {want!r} (2**{round(math.log2(want))}).{hint}"
+        f"{shown} returned {got!r}; the machine epsilon of "
+        f"{named(dtype or np.float64)} is {want!r} (2**{round(math.log2(want))}).{hint}"
     )
 
 
@@ -56,8 +78,8 @@ def check_epsilon(submission, name: str | None) -> None:
 @pytest.mark.section("machine-epsilon")
 def test_machine_epsilon_of_float16_float32_float64(submission):
     """machine_epsilon gives 2**-10, 2**-23 and 2**-52, and float64 by default."""
-    for name in FLOATS:
-        check_epsilon(submission, name)
+    for dtype in FLOATS:
+        check_epsilon(submission, dtype)
     check_epsilon(submission, None)
 
 
@@ -65,7 +87,7 @@ def test_machine_epsilon_of_float16_float32_float64(submission):
 @pytest.mark.section("machine-epsilon")
 def test_machine_epsilon_of_longdouble(submission):
     """The same loop works for np.longdouble (its epsilon depends on the machine)."""
-    check_epsilon(submission, "longdouble")
+    check_epsilon(submission, np.longdouble)
 
 
 def reachable_code(tree: ast.Module, name: str) -> list[ast.AST]:
@@ -111,7 +133,7 @@ def lookups_in(nodes: list[ast.AST], imported: dict[str, str]) -> set[str]:
 @pytest.mark.section("machine-epsilon")
 def test_machine_epsilon_is_found_not_looked_up(submission, submission_path):
     """machine_epsilon computes the value: its source uses no np.finfo and the like."""
-    check_epsilon(submission, "float32")
+    check_epsilon(submission, np.float32)
     try:
         tree = ast.parse(submission_path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError, RecursionError):
@@ -144,15 +166,16 @@ def draw_points(rng) -> list[float]:
 
 
 def check_steps(submission, rng, method: str, root: int, formula: str) -> None:
-    for name in FLOATS:
+    for dtype in FLOATS:
         for x in draw_points(rng):
-            ideal = eps_of(name) ** (1 / root) * max(1.0, abs(x))
-            got = submission.optimal_step(method, x, name)
-            got = checks.as_float(got, submission.last_text, "a step (a number)")
+            ideal = eps_of(dtype) ** (1 / root) * max(1.0, abs(x))
+            shown = f"optimal_step({method!r}, {x:.6g}, {named(dtype)})"
+            got = call(submission, "optimal_step", method, x, dtype, shown=shown)
+            got = checks.as_float(got, shown, "a step (a number)")
             checks.true(
                 ideal / 4 <= got <= ideal * 4,
-                f"{submission.last_text} returned {got:.4g}; expected about {ideal:.4g}, that "
-                f"is {formula} with eps = {eps_of(name):.4g} for {name} (within a factor 4). "
+                f"{shown} returned {got:.4g}; expected about {ideal:.4g}, that is {formula} "
+                f"with eps = {eps_of(dtype):.4g} for {named(dtype)} (within a factor 4). "
                 "Use the epsilon of the dtype asked for, and scale by max(1, |x|) so the "
                 "step stays above the spacing of the numbers near x.",
             )
@@ -175,17 +198,36 @@ def test_optimal_step_central(submission, rng):
 @pytest.mark.points(0.5)
 @pytest.mark.section("total-error")
 def test_optimal_step_refuses_unknown_methods(submission, rng):
-    """A method other than "forward" or "central" raises ValueError."""
+    """A method other than "forward" or "central" raises ValueError; those two do not."""
     for method in ("simpson", ""):
+        x = float(rng.uniform(0.5, 2))
+        shown = f"optimal_step({method!r}, {x:.6g}, np.float64)"
+
+        def optimal_step(*args, shown=shown):
+            return call(submission, "optimal_step", *args, shown=shown)
+
+        optimal_step.last_call_text = lambda shown=shown: shown  # for the message
         checks.raises(
-            submission.optimal_step,
+            optimal_step,
             "ValueError",
             method,
-            float(rng.uniform(0.5, 2)),
-            "float64",
+            x,
+            np.float64,
             why="Only 'forward' and 'central' have a rule here; for anything else "
             "raise ValueError rather than return a step that means nothing.",
         )
+    # ... and only for those: a known method still gives its step.
+    x = float(rng.uniform(0.5, 2))
+    shown = f"optimal_step('central', {x:.6g}, np.float64)"
+    got = checks.as_float(
+        call(submission, "optimal_step", "central", x, np.float64, shown=shown), shown, "a step"
+    )
+    ideal = eps_of(np.float64) ** (1 / 3)
+    checks.true(
+        ideal / 4 <= got <= ideal * 4,
+        f"{shown} returned {got:.4g}; expected about {ideal:.4g}, cbrt(eps) * max(1, |x|). "
+        "Raise ValueError only for a method other than 'forward' and 'central'.",
+    )
 
 
 # --- digits_lost --------------------------------------------------------------------------

@@ -245,19 +245,87 @@ def test_part1_cost_and_derivative(submission, rng):
         )
 
 
+def part1_quotients(x: float, theta: float, epsilon: float) -> list[float]:
+    """Every value (J(theta + eps) - J(theta - eps)) / (2 eps) of J = theta * x takes in
+    float64, written any honest way: theta +- epsilon, one stepped from the other, the
+    representable step t = (theta + eps) - theta, or the distance actually stepped as the
+    denominator; dividing, or multiplying by the reciprocal. (theta * x and x * theta are
+    the same product.)"""
+    t = (theta + epsilon) - theta
+    steps = [
+        (theta + epsilon, theta - epsilon, 2 * epsilon),
+        (theta + epsilon, (theta + epsilon) - 2 * epsilon, 2 * epsilon),
+        ((theta - epsilon) + 2 * epsilon, theta - epsilon, 2 * epsilon),
+        (theta + t, theta - t, 2 * t),
+        (theta + epsilon, theta - epsilon, (theta + epsilon) - (theta - epsilon)),
+    ]
+    found = []
+    for plus, minus, denominator in steps:
+        difference = plus * x - minus * x
+        found += [difference / denominator, difference * (1 / denominator)]
+    return found
+
+
+PART1_ULPS = 4  # a learner's quotient may round a few units in the last place otherwise
+
+
+def part1_bands(x: float, theta: float, epsilon: float) -> list[tuple[float, float, float]]:
+    """For each honest quotient q: (q, and the lowest and highest relative difference
+    |x - q'| / (|x| + |q'|) for q' within PART1_ULPS units in the last place of q)."""
+    bands = []
+    for q in part1_quotients(x, theta, epsilon):
+        ends = [q + k * math.ulp(q) for k in (-PART1_ULPS, PART1_ULPS)]
+        values = [abs(x - e) / (abs(x) + abs(e)) for e in ends]
+        bands.append((q, min(values), max(values)))
+    return bands
+
+
+def draw_part1(rng, epsilon: float) -> tuple[float, float]:
+    """x and theta for which every honest quotient differs from x by round-off well above
+    PART1_ULPS units: theta +- epsilon is rounded, so the difference is small but not 0."""
+    while True:
+        x = float(rng.uniform(0.5, 5) * rng.choice([-1, 1]))
+        theta = float(rng.uniform(-5, 5))
+        apart = min(abs(x - q) for q in part1_quotients(x, theta, epsilon))
+        if apart >= 8 * PART1_ULPS * math.ulp(x):
+            return x, theta
+
+
+def check_part1_roundoff(submission, got: float, x: float, theta: float, epsilon: float):
+    """``got`` is the relative difference of x and a float64 central difference of J."""
+    bands = part1_bands(x, theta, epsilon)
+    if any(low * (1 - 1e-9) <= got <= high * (1 + 1e-9) for _, low, high in bands):
+        return
+    q, low, high = bands[0]
+    exact = "exactly 0" if got == 0 else f"{got:.6g}"
+    checks.fail(
+        f"{call_text(submission)} returned {exact}. For J = theta * x the central "
+        "difference equals x in exact arithmetic, but theta + epsilon and theta - epsilon "
+        f"are rounded: in float64 the quotient gives {q!r}, not x = {x!r}, so the relative "
+        f"difference is about {(low + high) / 2:.3g}: far below 1e-7, yet not 0. Compute "
+        "J(theta + epsilon) and J(theta - epsilon) with forward_propagation, divide their "
+        "difference by 2 * epsilon, and compare that with backward_propagation(x, theta) "
+        "as |a - b| / (|a| + |b|)."
+    )
+
+
+def part1_check(submission, x: float, theta: float, epsilon: float | None) -> float:
+    args = (x, theta) if epsilon is None else (x, theta, epsilon)
+    return checks.as_float(
+        submission.gradient_check(*args),
+        call_text(submission),
+        "the relative difference, a number",
+    )
+
+
 @pytest.mark.points(4)
 @pytest.mark.section(RELATIVE)
 def test_part1_gradient_check_passes_a_correct_derivative(submission, rng):
-    """Part 1: gradient_check gives a tiny relative difference for the correct derivative."""
+    """Part 1: gradient_check gives the correct derivative's tiny, round-off difference."""
     for epsilon in (None, 1e-7, 1e-4, 1e-2):
-        x = float(rng.uniform(0.5, 5) * rng.choice([-1, 1]))
-        theta = float(rng.uniform(-5, 5))
-        args = (x, theta) if epsilon is None else (x, theta, epsilon)
-        got = checks.as_float(
-            submission.gradient_check(*args),
-            call_text(submission),
-            "the relative difference, a number",
-        )
+        step = 1e-7 if epsilon is None else epsilon  # None: the stub's default
+        x, theta = draw_part1(rng, step)
+        got = part1_check(submission, x, theta, epsilon)
         # J is linear: every difference quotient is x up to round-off, about
         # eps * |theta x| / epsilon, so the relative difference stays far below 1e-7.
         checks.true(
@@ -268,6 +336,8 @@ def test_part1_gradient_check_passes_a_correct_derivative(submission, rng):
             "backward_propagation with (J(theta + epsilon) - J(theta - epsilon)) / "
             "(2 * epsilon) using |a - b| / (|a| + |b|).",
         )
+        # ... and not a constant: the round-off itself is known, and is not zero here.
+        check_part1_roundoff(submission, got, x, theta, step)
 
 
 @pytest.mark.points(2)
@@ -289,6 +359,9 @@ def test_part1_two_zero_gradients_agree(submission, rng):
         atol=1e-12,
         why="Two zero gradients agree: the relative difference is 0.0.",
     )
+    # Away from x = 0 the same check gives its round-off, which is not 0.
+    x, theta = draw_part1(rng, 1e-7)
+    check_part1_roundoff(submission, part1_check(submission, x, theta, 1e-7), x, theta, 1e-7)
 
 
 # --- Part 2: vectors and the N-D check -------------------------------------------------
@@ -427,30 +500,57 @@ def test_part2_gradient_check_n_scores_the_planted_bugs(submission, net):
         f"{expected:.6g}. Check the order of both vectors, the 2 * epsilon, and the "
         "formula ||a - b|| / (||a|| + ||b||).",
     )
+    # The same data with the bugs fixed: a number that is always about 0.285 is no check.
+    X, Y, params, cache_ = project_data(net)
+    check_correct_n(submission, params, backward(X, Y, cache_), X, Y, 1e-7)
+
+
+def check_correct_n(submission, params, gradients, X, Y, epsilon: float) -> None:
+    """gradient_check_n scores correct gradients below THRESHOLD."""
+    shown = f"parameters, gradients, X, Y, {epsilon:g}"
+    call = f"gradient_check_n({shown})"
+    value = run(submission, "gradient_check_n", params, gradients, X, Y, epsilon, shown=shown)
+    got = checks.as_float(value, call, "the relative difference, a number")
+    check_not_mutated(submission)
+    checks.true(
+        0 <= got < THRESHOLD,
+        f"{call} returned {got:.6g} for gradients that are correct; a "
+        f"correct check gives below {THRESHOLD:g}. Check that the numeric vector and "
+        "the gradient vector list the parameters in the same order, and that each cost "
+        "is computed from a copy of theta with only entry i changed.",
+    )
+
+
+def check_scaled_n(submission, rng, params, gradients, X, Y, epsilon: float) -> None:
+    """The same correct gradients, all multiplied by k, differ by |k - 1| / (|k| + 1)."""
+    k = float(rng.uniform(1.5, 4))
+    scaled = {key: k * value for key, value in gradients.items()}
+    shown = f"parameters, gradients, X, Y, {epsilon:g}"
+    call = f"gradient_check_n({shown})"
+    value = run(submission, "gradient_check_n", params, scaled, X, Y, epsilon, shown=shown)
+    checks.close(
+        checks.as_float(value, call, "the relative difference, a number"),
+        (k - 1) / (k + 1),
+        call,
+        rtol=1e-4,
+        why=f"Here every gradient is {k:.4g} times the true one, so the relative "
+        f"difference is |k - 1| / (|k| + 1) = {(k - 1) / (k + 1):.6g}, whatever the network. "
+        "A checker must see a wrong gradient as well as pass a right one.",
+    )
 
 
 @pytest.mark.points(4)
 @pytest.mark.section(THRESHOLDS)
 def test_part2_gradient_check_n_passes_correct_gradients(submission, rng, net):
-    """Part 2: correct gradients score below 2e-7, on the project's network and others."""
+    """Part 2: correct gradients score below 2e-7, and the same ones scaled by k do not."""
     X, Y, params, cache_ = project_data(net)
     cases = [(X, Y, params, backward(X, Y, cache_), 1e-7)]
     for _ in range(2):
         X, Y, params, cache_ = draw_network(net, rng)
         cases.append((X, Y, params, backward(X, Y, cache_), 1e-5))
     for X, Y, params, gradients, epsilon in cases:
-        shown = f"parameters, gradients, X, Y, {epsilon:g}"
-        call = f"gradient_check_n({shown})"
-        value = run(submission, "gradient_check_n", params, gradients, X, Y, epsilon, shown=shown)
-        got = checks.as_float(value, call, "the relative difference, a number")
-        check_not_mutated(submission)
-        checks.true(
-            0 <= got < THRESHOLD,
-            f"{call} returned {got:.6g} for gradients that are correct; a "
-            f"correct check gives below {THRESHOLD:g}. Check that the numeric vector and "
-            "the gradient vector list the parameters in the same order, and that each cost "
-            "is computed from a copy of theta with only entry i changed.",
-        )
+        check_correct_n(submission, params, gradients, X, Y, epsilon)
+        check_scaled_n(submission, rng, params, gradients, X, Y, epsilon)
 
 
 @pytest.mark.points(5)
@@ -584,7 +684,7 @@ def test_part3_backward_is_right_on_other_networks(submission, rng, net):
 
 @pytest.mark.points(3)
 @pytest.mark.section(THRESHOLDS)
-def test_part3_your_checker_passes_your_backward(submission, net):
+def test_part3_your_checker_passes_your_backward(submission, rng, net):
     """Part 3: your own gradient_check_n scores your fixed backward pass below 2e-7."""
     X, Y, params, cache_ = project_data(net)
     gradients = _check_backward(submission, net, X, Y, params, cache_, "the project's data")
@@ -594,17 +694,20 @@ def test_part3_your_checker_passes_your_backward(submission, net):
         "the relative difference, a number",
     )
     checks.true(
-        got < THRESHOLD,
+        0 <= got < THRESHOLD,
         f"Your gradient_check_n gives {got:.6g} for your fixed backward pass, which the "
         f"grader finds correct; it should be below {THRESHOLD:g}.",
     )
+    # ... and sees your gradients scaled by k as wrong.
+    check_scaled_n(submission, rng, params, gradients, X, Y, 1e-7)
 
 
 # --- Part 4: the report per parameter ----------------------------------------------------
 
 
-def _read_report(submission, params, gradients, X, Y) -> dict:
-    report = run(submission, "gradient_report", params, gradients, X, Y)
+def _read_report(submission, params, gradients, X, Y, **kwargs) -> dict:
+    shown = ", ".join([SIGNATURES["gradient_report"], *(f"{k}={v:g}" for k, v in kwargs.items())])
+    report = run(submission, "gradient_report", params, gradients, X, Y, shown=shown, **kwargs)
     call = call_text(submission)
     if not isinstance(report, dict):
         checks.fail(
@@ -722,7 +825,7 @@ def _check_report(submission, net, X, Y, params, gradients, bugged: set[str], st
 
 @pytest.mark.points(3)
 @pytest.mark.section(THRESHOLDS)
-def test_part4_report_of_correct_gradients(submission, net):
+def test_part4_report_of_correct_gradients(submission, rng, net):
     """Part 4: gradient_report has an entry per parameter, all quiet for correct gradients."""
     X, Y, params, cache_ = project_data(net)
     gradients = backward(X, Y, cache_)
@@ -753,6 +856,60 @@ def test_part4_report_of_correct_gradients(submission, net):
             rtol=1e-5,
             atol=1e-6,
             why=f"It should be the central difference for {name}[{index}].",
+        )
+    # The same report must see a wrong tensor: quiet everywhere is no check.
+    name = str(rng.choice(NAMES))
+    k = float(rng.uniform(1.5, 4))
+    gradients["d" + name] = k * gradients["d" + name]
+    _check_report(
+        submission,
+        net,
+        X,
+        Y,
+        params,
+        gradients,
+        {name},
+        f"Here d{name} is {k:.4g} times the true gradient, so its relative difference is "
+        f"|k - 1| / (|k| + 1) = {(k - 1) / (k + 1):.6g}.",
+    )
+
+
+@pytest.mark.points(3)
+@pytest.mark.section("central-difference")
+def test_part4_report_uses_central_differences_with_epsilon(submission, rng, net):
+    """Part 4: gradient_report computes its numeric gradient with the epsilon it is given."""
+    X, Y, params, cache_ = draw_network(net, rng)
+    gradients = backward(X, Y, cache_)
+    epsilon = 1e-3
+    # At this step every numeric entry is off by the central difference's truncation
+    # (~epsilon**2), the same for any correct implementation and far above its round-off
+    # (~1e-13): the analytic gradient passed off as the numeric one shows no such error.
+    numbers = numeric(net, X, Y, params, epsilon)
+    expected = per_tensor(gradients, numbers)
+    report = _read_report(submission, params, gradients, X, Y, epsilon=epsilon)
+    call = "gradient_report(parameters, gradients, X, Y, epsilon=1e-3)"
+    for name in NAMES:
+        got = report[name]
+        checks.close(
+            got["difference"],
+            expected[name],
+            f"{call}[{name!r}]['difference']",
+            rtol=0.05,
+            atol=1e-10,
+            why=f"With epsilon = 1e-3 the central difference of every entry is off by "
+            f"~epsilon**2 (its truncation), so even correct gradients differ by about "
+            f"{expected[name]:.3g} in {name}. Use the epsilon argument, step both sides of "
+            "each entry, and compare with the numeric gradient you computed.",
+        )
+        index = got["index"]
+        checks.close(
+            got["numeric"],
+            numbers[name][index],
+            f"{call}[{name!r}]['numeric']",
+            rtol=1e-9,
+            atol=1e-10,
+            why=f"It should be (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps) for "
+            f"{name}[{index}] with eps = 1e-3, the epsilon given.",
         )
 
 

@@ -1,0 +1,6 @@
+"""Wrong: raises ValueError for every step, so the bad steps are refused but no slope is
+ever computed."""
+
+
+def forward_difference(f, x, h):
+    raise ValueError("h must be finite and non-zero")
