@@ -20,9 +20,11 @@ import argparse
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
+
+from checkout import checkout_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SYMPY_ITEMS = ("1.2.39.6", "1.2.39.quiz")
@@ -76,18 +78,12 @@ def main() -> None:
         session = [sys.executable, "-c", SESSION]
         commands["items without SymPy"] = ([*session, "except", *SYMPY_ITEMS], ROOT)
         commands["items with SymPy"] = ([*session, "only", *SYMPY_ITEMS], ROOT)
-    with tempfile.TemporaryDirectory() as scratch:
+    with ExitStack() as stack:
         if options.against:
-            other = Path(scratch) / "checkout"
-            git = ["git", "-C", str(ROOT), "worktree"]
-            subprocess.run([*git, "add", "--detach", str(other), options.against], check=True)
+            other = stack.enter_context(checkout_of(options.against))
             commands[f"lesson @ {options.against}"] = (lesson, other)
             commands[f"exercise @ {options.against}"] = (one, other)
-        try:
-            times = measure(commands, options.runs)
-        finally:
-            if options.against:
-                subprocess.run([*git, "remove", "--force", str(other)], check=False)
+        times = measure(commands, options.runs)
     report(times, options.runs, options.against)
 
 

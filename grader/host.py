@@ -148,22 +148,31 @@ def enter_pid_namespace() -> None:
             _pid_namespace = f"{OWN_PROCESSES}: the kernel refused a PID namespace ({why})"
 
 
-def fence_worker(setup: dict) -> dict:
-    """Put every protection this system allows in force, in the worker, before any learner
-    code runs; ``setup`` is the grader's setup message (``limits``, ``scratch``, ``hide``,
-    ``tree``). Returns ``{"in_force": [...], "missing": ["what: why", ...]}``."""
+def join_tree(setup: dict) -> tuple[list[str], list[str]]:
+    """Join the control groups the grader made for this worker's tree (``setup["tree"]``):
+    what that puts in force, and what is missing. Moving a process between groups waits
+    for the kernel (milliseconds, not CPU), so the worker does it while NumPy loads."""
     limits = setup.get("limits") or {}
-    in_force: list[str] = []
-    missing: list[str] = []
-
-    # The tree's group first: the cgroup file system is read-only once fenced.
     tree = setup.get("tree")
     if tree is None:
         memory_mb = (limits.get("memory_bytes") or 0) >> 20
         items = [memory_item(memory_mb), processes_item(limits.get("processes") or 0)]
         tree = {"missing": [f"{item}: the grader made no control group" for item in items]}
     tree_missing = list(tree.get("missing", []))
-    tree_in_force = _join(tree, tree_missing)
+    return _join(tree, tree_missing), tree_missing
+
+
+def fence_worker(setup: dict, joined: tuple[list[str], list[str]] | None = None) -> dict:
+    """Put every protection this system allows in force, in the worker, before any learner
+    code runs; ``setup`` is the grader's setup message (``limits``, ``scratch``, ``hide``,
+    ``tree``), ``joined`` what :func:`join_tree` gave if it ran already. Returns
+    ``{"in_force": [...], "missing": ["what: why", ...]}``."""
+    limits = setup.get("limits") or {}
+    in_force: list[str] = []
+    missing: list[str] = []
+
+    # The tree's group first: the cgroup file system is read-only once fenced.
+    tree_in_force, tree_missing = joined if joined is not None else join_tree(setup)
 
     if _pid_namespace:
         missing.append(_pid_namespace)

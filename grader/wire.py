@@ -3,9 +3,10 @@
 Both sides import this module. Messages are length-prefixed JSON; values that JSON
 cannot hold are tagged objects:
 
-- NumPy arrays and NumPy scalars: ``{"__ndarray__": <base64 .npy>}`` (``__npscalar__``
-  for a scalar), read back with ``np.load(allow_pickle=False)`` once the ``.npy`` header
-  has been checked, so no object arrays and no pickle ever cross.
+- NumPy arrays and NumPy scalars: ``{"__ndarray__": [dtype, shape, <base64 bytes>]}``
+  (``__npscalar__`` for a scalar), the dtype one of plain numbers, booleans and strings
+  (``dtype.str``, e.g. ``"<f8"``), read back with ``np.frombuffer`` once dtype, shape and
+  length agree, so no object arrays and no pickle ever cross.
 - NumPy scalar types and dtypes ``{"__dtype__": "float32"}`` (bool, int, uint, float and
   complex kinds), decoded to the scalar type, e.g. ``np.float32``.
 - tuples ``{"__tuple__": [...]}``, complex numbers ``{"__complex__": [re, im]}``,
@@ -23,7 +24,7 @@ can never reach the grader.
 What the worker sends is learner-controlled (its code can write its own replies), so the
 grader's side reads it within bounds: :func:`parse_message` refuses a body by its size and
 a cheap count of its JSON values before ``json.loads`` runs, and :func:`decode_value`
-bounds nesting, values, array elements (from the ``.npy`` header, before allocating),
+bounds nesting, values, array elements (from the shape, before allocating),
 integer digits and string lengths. Decoding never computes anything expensive. Values
 beyond a bound raise :class:`TooLarge`, whose text is a sentence for the learner.
 """
@@ -32,16 +33,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 import json
 import math
+import re
 import struct
 import sys
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
 # Limits. Honest values in this course are numbers, short lists, small arrays and short
-# expressions; the largest honest array is about 1e6 floats, which crosses as .npy bytes
+# expressions; the largest honest array is about 1e6 floats, which crosses as raw bytes
 # (10.7 MB of base64), not as JSON values. Each limit leaves a wide margin above that.
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 # JSON values in one message. Parsing costs the grader 40 to 90 bytes per value (a
@@ -58,7 +59,6 @@ ARRAY_KINDS = "biufcUSV"
 DTYPE_KINDS = "biufc"  # kinds of NumPy scalar type that may cross as __dtype__
 
 _HEADER = struct.Struct(">I")
-_NPY_HEAD_CHARS = 13_600  # base64 characters covering any .npy header NumPy will read
 
 
 class WireError(Exception):
@@ -118,10 +118,11 @@ def _encode_array(value) -> dict:
     _check_array_dtype(array.dtype)
     if array.size > MAX_ARRAY_ELEMENTS:
         raise TooLarge(f"an array of {array.size:,} elements", f"{MAX_ARRAY_ELEMENTS:,} elements")
-    buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array) if array.ndim else array, allow_pickle=False)
+    # The raw bytes, with the dtype and shape beside them: four times faster both ways
+    # than the .npy format, and every trusted function's call crosses this way twice.
+    data = base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
     tag = "__ndarray__" if isinstance(value, np.ndarray) else "__npscalar__"
-    return {tag: base64.b64encode(buffer.getvalue()).decode("ascii")}
+    return {tag: [array.dtype.str, list(array.shape), data]}
 
 
 def _check_array_dtype(dtype) -> None:
@@ -383,45 +384,44 @@ def _decode_dtype(payload: Any):
     return dtype.type
 
 
-def _decode_array(payload: Any, *, scalar: bool):
-    """An array from base64 .npy bytes. The header's dtype and shape are checked first,
-    from its first few kilobytes, so nothing is allocated for an array that is refused."""
-    np = _numpy()
-    from numpy.lib import format as npy
+# A dtype as ``dtype.str`` writes it for the kinds allowed (e.g. "<f8", "|b1", "<U5").
+_DTYPE_TEXT = re.compile(r"[<>|=][biufcUSV][0-9]{1,6}")
+_MAX_DIMENSIONS = 32  # NumPy's own limit is 64; no honest value of this course comes close
 
-    if type(payload) is not str or not payload.isascii():
+
+def _decode_array(payload: Any, *, scalar: bool):
+    """An array from ``[dtype text, shape, base64 bytes]``. The dtype, the shape and the
+    data's length are all checked before anything is allocated."""
+    np = _numpy()
+
+    if type(payload) is not list or len(payload) != 3:
         raise WireError("malformed array")
-    if len(payload) > MAX_MESSAGE_BYTES:
-        raise TooLarge(
-            f"an array of {len(payload) * 3 // 4:,} bytes", f"{MAX_MESSAGE_BYTES:,} bytes"
-        )
-    try:
-        head = io.BytesIO(base64.b64decode(payload[:_NPY_HEAD_CHARS], validate=True))
-        version = npy.read_magic(head)
-        if version == (1, 0):
-            shape, fortran, dtype = npy.read_array_header_1_0(head)
-        elif version == (2, 0):
-            shape, fortran, dtype = npy.read_array_header_2_0(head)
-        else:
-            raise WireError(f"unsupported .npy version {version}")
-    except (ValueError, binascii.Error, EOFError):
-        raise WireError("malformed array data") from None
+    dtype_text, shape, data = payload
+    if type(dtype_text) is not str or not _DTYPE_TEXT.fullmatch(dtype_text):
+        raise WireError("malformed array dtype")
+    dtype = np.dtype(dtype_text)
     _check_array_dtype(dtype)
+    if (
+        type(shape) is not list
+        or len(shape) > _MAX_DIMENSIONS
+        or not all(type(n) is int and n >= 0 for n in shape)
+    ):
+        raise WireError("malformed array shape")
+    if scalar and shape != []:
+        raise WireError("malformed NumPy scalar")
     elements = math.prod(shape)  # exact: Python integers, so no overflow to hide a size
     if elements > MAX_ARRAY_ELEMENTS:
         raise TooLarge(f"an array of {elements:,} elements", f"{MAX_ARRAY_ELEMENTS:,} elements")
-    if scalar and shape != ():
-        raise WireError("malformed NumPy scalar")
-    # The data must be exactly what the header announces: np.load would otherwise
-    # allocate the announced size and then find the payload short.
-    size = len(payload) * 3 // 4 - payload[-2:].count("=")
-    if size != head.tell() + elements * dtype.itemsize:
-        raise WireError("the array's data does not match its header")
+    if type(data) is not str or not data.isascii():
+        raise WireError("malformed array data")
+    size = len(data) * 3 // 4 - data[-2:].count("=")
+    if size != elements * dtype.itemsize:
+        raise WireError("the array's data does not match its shape")
     try:
-        raw = base64.b64decode(payload, validate=True)
-        array = np.load(io.BytesIO(raw), allow_pickle=False)
-    except (ValueError, binascii.Error, EOFError):
+        raw = bytearray(base64.b64decode(data, validate=True))  # writable, like any array
+    except (ValueError, binascii.Error):
         raise WireError("malformed array data") from None
+    array = np.frombuffer(raw, dtype=dtype).reshape(shape)
     return array[()] if scalar else array
 
 

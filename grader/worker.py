@@ -136,6 +136,7 @@ class Worker:
         self.modules: dict[str, object] = {}
         self.learner_files: set[str] = set()
         self.channel_lock = threading.Lock()
+        self.joined: tuple[list[str], list[str]] | None = None  # host.join_tree's result
         self.isolation = "full"
 
     def send(self, message: dict) -> None:
@@ -154,7 +155,7 @@ class Worker:
         The reply says which protections are in force and why the others are not."""
         from grader import host
 
-        protections = host.fence_worker(request)
+        protections = host.fence_worker(request, self.joined)
         self.isolation = "full" if not protections["missing"] else "partial"
         # Heavy libraries the files will need (SymPy) load in the background while the
         # grader gets ready; importlib's locks make a learner's own import simply wait.
@@ -254,6 +255,11 @@ class Worker:
             raise kind(error.get("message", ""))
         return wire.decode_value(reply.get("value"))
 
+    def join_tree(self, setup: dict) -> None:
+        from grader import host
+
+        self.joined = host.join_tree(setup)
+
     def serve(self) -> None:
         from grader import wire
 
@@ -262,25 +268,27 @@ class Worker:
                 request = wire.read_message(self.channel_in)
             except EOFError:
                 return
-            handler = {"setup": self.setup, "load": self.load, "call": self.call}.get(
-                request.get("op")
-            )
-            if handler is None:
-                self.send({"ok": False, "error": {"type": "ProtocolError", "message": "bad op"}})
-                continue
-            try:
-                reply = {"ok": True, **handler(request)}
-            except _Unsendable as exc:
-                reply = {
-                    "ok": False,
-                    "error": {"type": "Unsendable", "mro": [], "message": str(exc)},
-                }
-            except BaseException as exc:  # noqa: BLE001 - every learner failure is reported
-                if isinstance(exc, KeyboardInterrupt):
-                    raise
-                reply = {"ok": False, "error": _describe_error(exc, self.learner_files)}
-            reply["output"] = self.output.take()
-            self.send(reply)
+            self.reply(request)
+
+    def reply(self, request: dict) -> None:
+        """Handle one request and send its reply: learner failures are replies too."""
+        handler = {"setup": self.setup, "load": self.load, "call": self.call}.get(request.get("op"))
+        if handler is None:
+            self.send({"ok": False, "error": {"type": "ProtocolError", "message": "bad op"}})
+            return
+        try:
+            reply = {"ok": True, **handler(request)}
+        except _Unsendable as exc:
+            reply = {
+                "ok": False,
+                "error": {"type": "Unsendable", "mro": [], "message": str(exc)},
+            }
+        except BaseException as exc:  # noqa: BLE001 - every learner failure is reported
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            reply = {"ok": False, "error": _describe_error(exc, self.learner_files)}
+        reply["output"] = self.output.take()
+        self.send(reply)
 
 
 class _Unsendable(Exception):
@@ -302,8 +310,17 @@ def main() -> None:
     worker = Worker(channel_in, channel_out)
     sys.stdout = sys.stderr = worker.output
     sys.stdin = io.StringIO("")
+    # The grader sends the setup first, at once: join the tree's control groups (a wait on
+    # the kernel) while NumPy loads. No learner code runs before both are done.
+    from grader import wire
+
+    setup = wire.read_message(channel_in)
+    joining = threading.Thread(target=worker.join_tree, args=(setup,))
+    joining.start()
     import numpy  # noqa: F401 - imported before limits apply, and warm for the learner
 
+    joining.join()
+    worker.reply(setup)
     worker.serve()
 
 

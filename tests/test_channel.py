@@ -212,3 +212,28 @@ def test_no_worker_process_is_left_after_close(io_kind, tmp_path):
     box.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_symbolic_value_is_read_only_where_the_check_passed_one_in(io_kind, tmp_path):
+    """A SymPy expression is rebuilt (bounded, unevaluated) only for a call that sent one;
+    anywhere else it is refused unread."""
+    import sympy
+
+    path = learner_file(
+        tmp_path,
+        """
+        import sympy
+
+        def echo(expression):
+            return expression * 2
+
+        def sneaky(x):
+            return sympy.Symbol("x") ** 2
+        """,
+    )
+    x = sympy.Symbol("x")
+    with Sandbox(path, LIMITS) as box:
+        assert sympy.simplify(box.call("echo", (x + 1,)).value - (2 * x + 2)) == 0
+        with pytest.raises(WorkerFailure) as failure:
+            box.call("sneaky", (1.0,))
+    assert failure.value.kind == "undecodable"

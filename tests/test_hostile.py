@@ -10,12 +10,14 @@ second (plus process start-up), and no process it started is left running.
 
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, course
+from tests.support import ROOT, Run
 
 HOSTILE = sorted((ROOT / "tests" / "hostile").glob("*.py"))
 LIMITS = {"seconds_per_call": 3, "seconds_total": 8}
@@ -56,19 +58,41 @@ def processes_with(marker: str) -> list[int]:
     return [pid for pid in found if pid != os.getpid()]
 
 
-@pytest.mark.parametrize("path", HOSTILE, ids=[p.stem for p in HOSTILE])
+# Runs the real `course` in-process, and reports the grader's own peak memory (not its
+# workers') on its way out, through whichever exit the command takes.
+PEAK_WRAPPER = """
+import atexit, os, resource, runpy, sys
+
+def report():
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    os.write(2, f"\\ngrader-peak-kib: {peak}\\n".encode())
+
+real_exit = os._exit
+os._exit = lambda code: (report(), real_exit(code))
+atexit.register(report)
+sys.argv = ["course", *sys.argv[1:]]
+runpy.run_module("grader", run_name="__main__")
+"""
+GRADER_MEMORY_MIB = 400  # NumPy, pytest and SymPy loaded: about 50-150 MiB
+
+
 def grade(path: Path, course_copy: Path, exercise: str = "1.2.39.5"):
-    """``course grade EXERCISE --submission PATH --json``, and how long it took."""
+    """``course grade EXERCISE --submission PATH --json``, how long it took, and the
+    grader's peak memory in MiB."""
     started = time.monotonic()
-    run = course(
-        "grade",
-        exercise,
-        "--submission",
-        str(path),
-        "--json",
-        env={"COURSE_ROOT": str(course_copy)},
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_WRAPPER, "grade", exercise, "--submission", str(path)]
+        + ["--json"],
+        cwd=ROOT,
+        env={**os.environ, "COURSE_ROOT": str(course_copy)},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
-    return run, time.monotonic() - started
+    elapsed = time.monotonic() - started
+    peaks = re.findall(r"grader-peak-kib: (\d+)", done.stderr)
+    err = re.sub(r"\ngrader-peak-kib: \d+\n", "", done.stderr)
+    return Run(done.returncode, done.stdout, err), elapsed, int(peaks[0]) / 1024
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +107,7 @@ def start_up(course_copy) -> float:
 @pytest.mark.parametrize("path", HOSTILE, ids=[p.stem for p in HOSTILE])
 def test_hostile_submission_gets_a_fair_verdict(path, course_copy, start_up):
     expected = header(path)
-    run, elapsed = grade(path, course_copy, expected.get("exercise", "1.2.39.5"))
+    run, elapsed, grader_mib = grade(path, course_copy, expected.get("exercise", "1.2.39.5"))
     result = run.json()
     shown = " ".join([result.get("error") or ""] + [c["message"] for c in result["checks"]])
 
@@ -91,6 +115,7 @@ def test_hostile_submission_gets_a_fair_verdict(path, course_copy, start_up):
     assert "internal problem" not in shown
     budget = LIMITS["seconds_total"] + 1 + START_UP + 2 * start_up
     assert elapsed < budget, f"took {elapsed:.1f} s (start-up alone: {start_up:.1f} s)"
+    assert grader_mib < GRADER_MEMORY_MIB, f"the grader itself held {grader_mib:.0f} MiB"
     if expected["expect"] == "pass":
         assert run.code == 0 and result["passed"], shown
         assert all(len(c["output"]) <= 500 for c in result["checks"])

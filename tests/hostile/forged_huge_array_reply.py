@@ -1,18 +1,15 @@
-"""Hostile: forges a reply whose array header announces 300 million floats, with a few
-bytes of data. Read with np.load, the grader would allocate 2.4 GB before finding the
-data short; it must refuse the array from its header.
+"""Hostile: forges a reply whose array announces a shape of 300 million floats, with a
+few bytes of data. A reader that allocated by the shape would take 2.4 GB before finding
+the data short; the grader must refuse the array from its shape.
 
 expect: fail
 message: an array of 300,000,000 elements
 """
 
 import base64
-import io
 import json
 import os
 import stat
-
-import numpy as np
 
 
 def _channels() -> list[int]:
@@ -41,10 +38,7 @@ def _forge(reply: dict) -> None:
 
 
 def square(x):
-    header = io.BytesIO()
-    announced = {"descr": "<f8", "fortran_order": False, "shape": (300_000_000,)}
-    np.lib.format.write_array_header_1_0(header, announced)
-    payload = base64.b64encode(header.getvalue() + bytes(64)).decode()
+    payload = ["<f8", [300_000_000], base64.b64encode(bytes(64)).decode()]
     output = {"text": "", "total_chars": 0}
     _forge({"ok": True, "value": {"__ndarray__": payload}, "output": output})
 
