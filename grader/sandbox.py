@@ -95,6 +95,7 @@ class WorkerProcess:
         self.last_wait = 0.0  # how long the last request waited for the learner's code
         self.channel = None
         self.tree: host.TreeLimit | None = None
+        self.known_protections: dict = {}
 
     def start(self) -> None:
         """Spawn the worker and send its setup without waiting for the answer."""
@@ -158,6 +159,7 @@ class WorkerProcess:
                 self.setup_reply = self._receive(
                     time.monotonic() + STARTUP_ALLOWANCE_S, "starting Python"
                 )
+                self.known_protections = self.setup_reply.get("protections", {})
             started = time.monotonic()
             deadline = started + seconds
             try:
@@ -183,8 +185,10 @@ class WorkerProcess:
 
     @property
     def protections(self) -> dict:
-        """What was in force for this worker: ``{"in_force": [...], "missing": [...]}``."""
-        return (self.setup_reply or {}).get("protections", {})
+        """What was in force for this worker: ``{"in_force": [...], "missing": [...]}``, as
+        its latest process said (a process that failed may have been followed by a fresh
+        one that was never set up: the report still says what held the learner's code)."""
+        return self.known_protections
 
     def _send(self, message: dict, deadline: float, doing: str = "", seconds: float = 0) -> None:
         try:

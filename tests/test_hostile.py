@@ -76,7 +76,7 @@ runpy.run_module("grader", run_name="__main__")
 GRADER_MEMORY_MIB = 400  # NumPy, pytest and SymPy loaded: about 50-150 MiB
 
 
-def grade(path: Path, course_copy: Path, exercise: str = "1.2.39.5"):
+def grade(path: Path, course_copy: Path, exercise: str = "1.2.39.5", env: dict | None = None):
     """``course grade EXERCISE --submission PATH --json``, how long it took, and the
     grader's peak memory in MiB."""
     started = time.monotonic()
@@ -84,7 +84,7 @@ def grade(path: Path, course_copy: Path, exercise: str = "1.2.39.5"):
         [sys.executable, "-c", PEAK_WRAPPER, "grade", exercise, "--submission", str(path)]
         + ["--json"],
         cwd=ROOT,
-        env={**os.environ, "COURSE_ROOT": str(course_copy)},
+        env={**os.environ, "COURSE_ROOT": str(course_copy), **(env or {})},
         capture_output=True,
         text=True,
         timeout=600,
@@ -128,6 +128,51 @@ def test_hostile_submission_gets_a_fair_verdict(path, course_copy, start_up):
     if "orphans" in expected:
         time.sleep(0.2)
         assert processes_with(expected["orphans"]) == []
+
+
+# Hangs, exits and crashes, which the grader itself must catch wherever it runs: no
+# namespace, control group, resource limit or select() is needed for these.
+UNFENCED = [
+    p
+    for p in HOSTILE
+    if p.stem
+    in {
+        "infinite_loop",
+        "sleep_at_import",
+        "os_exit_at_import",
+        "os_exit_in_call",
+        "sys_exit_at_import",
+        "sys_exit_in_call",
+        "atexit_forces_success",
+        "unbounded_recursion",
+        "deep_recursion_crash",
+        "always_equal_float",
+        "patches_numpy",
+        "forges_report_in_message",
+        "forged_nested_reply",
+    }
+]
+
+
+@pytest.mark.parametrize("path", UNFENCED, ids=[p.stem for p in UNFENCED])
+def test_with_every_linux_only_piece_off_hangs_and_exits_are_still_caught(
+    path, course_copy, start_up
+):
+    """As on macOS or Windows (issue 20): the same verdicts, in the same time, and the
+    report says what was not in force."""
+    expected = header(path)
+    run, elapsed, _ = grade(path, course_copy, env={"COURSE_FENCE_DISABLE": "all"})
+    result = run.json()
+    shown = " ".join([result.get("error") or ""] + [c["message"] for c in result["checks"]])
+
+    assert "Traceback" not in run.out + run.err
+    assert elapsed < LIMITS["seconds_total"] + 1 + START_UP + 2 * start_up
+    assert run.code == 1 and result["score"] == 0, shown
+    assert expected["message"] in shown, shown
+    missing = " ".join(result["protections"]["missing"])
+    for piece in ("no network", "read-only files", "answers hidden", "for the whole tree"):
+        assert piece in missing
+    assert result["protections"]["in_force"] == ["time limits"]
 
 
 def test_the_catalogue_covers_the_known_attacks():

@@ -172,6 +172,9 @@ def test_equals_two_x_for_numbers(submission, rng):
             why="The central difference (f(x + h) - f(x - h)) / (2h) of x**2 is "
             "exactly 2x in exact arithmetic; a larger error means another formula.",
         )
+    # Closeness to 2x earns the points only together with a computed quotient.
+    x = float(draw_far_from_two_x(rng, 1, 1e-5)[0])
+    check_is_the_quotient(submission, submission.numeric_gradient_square(x), x, 1e-5)
 
 
 @pytest.mark.points(3)
@@ -189,6 +192,8 @@ def test_equals_two_x_for_arrays_of_any_shape(submission, rng):
             atol=roundoff(x, h),
             why="Compute the difference for the whole array at once.",
         )
+    x = draw_far_from_two_x(rng, 6, 1e-5).reshape(2, 3)
+    check_is_the_quotient(submission, submission.numeric_gradient_square(x, h=1e-5), x, 1e-5)
 
 
 @pytest.mark.points(2)
