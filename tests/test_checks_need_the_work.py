@@ -132,8 +132,9 @@ CALLS_F = {
 @pytest.mark.parametrize(
     "name", ["returns_constant", "hard_coded_gradient", "reads_the_grader_gradient", "calls_f_once"]
 )
-def test_ex8_a_check_that_does_not_evaluate_f_earns_nothing(name):
-    result = grade("1.2.39.8", WRONG / "ex8_gradient_check" / f"{name}.py")
+def test_ex8_a_check_that_does_not_evaluate_f_earns_nothing(name, tmp_path):
+    mutation = WRONG / "ex8_gradient_check" / f"{name}.mutation.toml"
+    result = grade("1.2.39.8", materialize(mutation, tmp_path))
     wrong = failed(result)
     assert CALLS_F <= set(wrong), wrong
     assert all("evaluated f" in wrong[check] for check in CALLS_F), wrong

@@ -1,5 +1,5 @@
-
 import pytest
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
