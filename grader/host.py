@@ -133,6 +133,10 @@ def enter_pid_namespace() -> None:
     """First thing in the worker: a PID namespace, so that no process the learner starts
     can outlive it (Linux). Where refused, :func:`fence_worker` reports why."""
     global _pid_namespace
+    if LINUX:
+        from grader import isolation
+
+        isolation.die_with_parent()  # a killed grader leaves no worker behind
     if not LINUX:
         _pid_namespace = f"{OWN_PROCESSES}: Linux only (this is {SYSTEM})"
     elif disabled("namespaces"):

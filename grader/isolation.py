@@ -53,6 +53,7 @@ AT_RECURSIVE = 0x8000
 MOUNT_ATTR_RDONLY = 0x1
 SYS_MOUNT_SETATTR = 442  # the same number on x86_64 and aarch64
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_PDEATHSIG = 1
 
 _libc = None
 
@@ -139,6 +140,16 @@ def _relay(child: int, outside: bool) -> None:
     os._exit(128 + number if number else code & 0xFF)
 
 
+def die_with_parent() -> None:
+    """Be killed when the process that started this one ends, even by SIGKILL: a grader
+    that is killed must not leave its workers (and a learner's code sleeping in them)
+    running. Asked at every level of the worker's tree above the learner's code."""
+    parent = os.getppid()
+    _lib().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it ended before the request took effect
+        os._exit(1)
+
+
 def enter_pid_namespace() -> None:
     """Run the rest of the worker as a process in a new PID namespace.
 
@@ -152,11 +163,13 @@ def enter_pid_namespace() -> None:
     first = os.fork()
     if first:
         _relay(first, outside=True)
+    die_with_parent()  # the namespace's first process: its end ends everything inside
     # The namespace's init ignores signals it has no handler for; the learner's code runs
     # one level down, where os.kill(os.getpid(), ...) and limits behave as usual.
     server = os.fork()
     if server:
         _relay(server, outside=False)
+    die_with_parent()
 
 
 READ_ONLY = "read-only files"

@@ -1,14 +1,18 @@
 """The worker process under real limits: every way it can fail is reported, and the next
 call gets a fresh worker."""
 
+import subprocess
+import sys
 import textwrap
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from grader.limits import Limits
 from grader.sandbox import LearnerError, Sandbox, WorkerFailure
+from tests.support import ROOT
 
 FAST = Limits(seconds_per_call=1.5, seconds_total=10, memory_mb=1024, cpu_seconds=20)
 
@@ -270,3 +274,70 @@ def test_the_setup_reply_says_what_was_in_force(tmp_path):
     assert "time limits" in protections["in_force"]
     assert f"CPU {FAST.cpu_seconds} s" in protections["in_force"]
     assert all(": " in item for item in protections["missing"])  # each says why
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def test_a_killed_grader_leaves_no_worker_behind(tmp_path):
+    """The learner's code sleeps for a minute; the grader is killed with SIGKILL (no
+    clean-up of its own can run). Every process of the worker's tree ends with it."""
+    path = learner_file(tmp_path, "import time\n\ndef nap():\n    time.sleep(600)\n")
+    grader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from grader.limits import Limits\n"
+            "from grader.sandbox import Sandbox\n"
+            f"box = Sandbox({str(path)!r}, Limits(seconds_per_call=600, seconds_total=600))\n"
+            "box.loaded()\n"
+            "print(box.worker.process.pid, flush=True)\n"
+            "box.call('nap')\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    worker = int(grader.stdout.readline())
+    tree = {worker} | _descendants(worker)
+    assert len(tree) >= 2  # the worker and, in its PID namespace, the learner's process
+    # Kill the grader only once the learner's code is asleep in the call (else the worker
+    # would simply find its channel closed and exit).
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(_sleeping(p) for p in tree):
+        time.sleep(0.02)
+    assert any(_sleeping(p) for p in tree)
+    grader.kill()
+    grader.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_running(p) for p in tree):
+        time.sleep(0.05)
+    assert not [p for p in tree if _running(p)]
+
+
+def _sleeping(pid: int) -> bool:
+    try:
+        return "nanosleep" in Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return False
+
+
+def _running(pid: int) -> bool:
+    """Alive, and not merely a zombie waiting for its new parent to reap it."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
