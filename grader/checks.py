@@ -155,9 +155,35 @@ def close(
         )
     else:
         detail = f"it gave {show(got)}; expected {show(float(want))}"
-    tol = f"within {show(float(np.ravel(bound)[worst]))}"
-    message = f"{_called(call)}: {detail} ({tol}, off by {show(float(error.ravel()[worst]))})."
+    off, allowed = float(error.ravel()[worst]), float(np.ravel(bound)[worst])
+    # The tolerance helps only when the miss is near it; a simple factor names a mistake.
+    near = f", where {show(allowed)} is allowed" if off <= 1000 * allowed else ""
+    factor = _simple_factor(float(np.ravel(got)[worst]), float(want.ravel()[worst]))
+    message = f"{_called(call)}: {detail} (off by {show(off)}{near}){factor}."
     fail(f"{message} {why}".strip(), section)
+
+
+_FACTORS = {
+    2.0: "twice the expected value",
+    0.5: "half the expected value",
+    -1.0: "the expected value with its sign flipped",
+    -2.0: "twice the expected value, with its sign flipped",
+    -0.5: "half the expected value, with its sign flipped",
+    4.0: "four times the expected value",
+    0.25: "a quarter of the expected value",
+}
+
+
+def _simple_factor(got: float, want: float) -> str:
+    """ ": exactly twice the expected value" where ``got`` is such a multiple of ``want``
+    (up to round-off): it points at a formula's factor, whatever the exercise."""
+    if not (np.isfinite(got) and np.isfinite(want)) or want == 0:
+        return ""
+    ratio = got / want
+    for factor, words in _FACTORS.items():
+        if abs(ratio - factor) <= 1e-9 * abs(factor):
+            return f": exactly {words}"
+    return ""
 
 
 def raises(

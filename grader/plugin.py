@@ -163,8 +163,50 @@ def unwritten_function(error: BaseException | None) -> str:
     return ""
 
 
-def learner_message(error: BaseException, exercise: Exercise) -> str:
-    """A learner's-words account of an exception that ended a check."""
+# What an exception raised by learner code usually means, whatever the exercise. A suite
+# may add what it usually means in its own exercise: a module-level ``ERROR_ADVICE`` dict
+# from an exception's type name (any name in its class hierarchy) to a sentence.
+GENERAL_ADVICE = {
+    "ZeroDivisionError": "A division by zero: look for a denominator that can be 0 "
+    "(a step, a norm, a sum) and decide what the answer is in that case.",
+    "UFuncTypeError": "NumPy could not store a float result in an integer array: an "
+    "in-place operation such as x += h on an integer input. Convert first with "
+    "np.asarray(x, dtype=float), or compute into a new array.",
+    "NameError": "A name is used before it is defined: a typo, or a variable set only "
+    "inside an if or a loop.",
+    "UnboundLocalError": "A variable is read before it is set on this path through the "
+    "function: set it before the if or the loop.",
+    "IndexError": "An index past the end of an array or list: check the range of the "
+    "loop against the length.",
+    "KeyError": "A dictionary has no such key: check the spelling, and which keys the "
+    "dictionary really has.",
+    "AttributeError": "An object has no such attribute: often a Python number where a "
+    "NumPy array was expected (use np.asarray), or a misspelt name.",
+    "TypeError": "A value of the wrong type reached an operation: compare what the "
+    "function was given (shown above) with what your code assumes.",
+    "ValueError": "A value NumPy or Python could not use here: shapes that do not match, "
+    "or a conversion that cannot be made.",
+    "OverflowError": "A number grew beyond what a float can hold: look for a power or "
+    "exponential of a large value.",
+}
+
+
+def explain(info: dict, advice: dict[str, str]) -> str:
+    """What usually causes the learner's exception: the suite's own advice for its
+    exercise first, else the general one, matched on the exception's class hierarchy."""
+    for name in info.get("mro") or [info.get("type", "")]:
+        if name in advice:
+            return advice[name]
+        if name in GENERAL_ADVICE:
+            return GENERAL_ADVICE[name]
+    return ""
+
+
+def learner_message(
+    error: BaseException, exercise: Exercise, advice: dict[str, str] | None = None
+) -> str:
+    """A learner's-words account of an exception that ended a check; ``advice`` is the
+    suite's ``ERROR_ADVICE`` (what an exception usually means in this exercise)."""
     if isinstance(error, CheckFailed):
         return error.message
     call = getattr(error, "call_text", "")
@@ -193,7 +235,14 @@ def learner_message(error: BaseException, exercise: Exercise) -> str:
             return f"{call}: {info.get('message', '')}"
         if kind in ("SystemExit", "KeyboardInterrupt"):
             return f"{call} tried to stop the program ({kind}){line}. Return a value instead."
-        return f"{call} raised {kind}: {info.get('message', '')}{line}."
+        # What usually causes it comes first: a one-line summary keeps it, and Python's
+        # own words, the technical part, come last.
+        why = explain(info, advice or {})
+        said = info.get("message", "").strip().rstrip(".")
+        if not why:
+            return f"{call} raised {kind}{line}" + (f": {said}." if said else ".")
+        python = f' (Python says: "{said}")' if said else ""
+        return f"{call} raised {kind}{line}. {why}{python}"
     detail = f"{type(error).__name__}: {error}"[:300]
     return (
         f"The grader hit an internal problem in this check ({detail}). This is not your "
@@ -304,7 +353,8 @@ class GraderPlugin:
             if report.skipped or error is None:
                 check.message = "This check did not run."
             else:
-                check.message = learner_message(error, exercise)
+                advice = getattr(getattr(item, "module", None), "ERROR_ADVICE", None)
+                check.message = learner_message(error, exercise, advice)
                 check.unwritten = unwritten_function(error)
                 if isinstance(error, CheckFailed) and error.section:
                     check.section = error.section

@@ -197,7 +197,7 @@ _EXTRA = {
     "true_false": set(),
     "single_choice": {"choices", "feedback"},
     "multiple_choice": {"choices", "feedback"},
-    "numeric": {"tolerance", "relative_tolerance"},
+    "numeric": {"tolerance", "relative_tolerance", "feedback"},
     "expression": {"variables", "functions", "conditions"},
 }
 
@@ -276,7 +276,11 @@ def _question(table: Any, number: int, where: str) -> Question:
                 f"{where}: give a positive 'tolerance' (absolute) or 'relative_tolerance', or both"
             )
         return Question(
-            answer=float(answer), tolerance=float(tol), relative_tolerance=float(rtol), **common
+            answer=float(answer),
+            tolerance=float(tol),
+            relative_tolerance=float(rtol),
+            feedback=_numeric_feedback(_field(table, "feedback", dict, where, {}), where),
+            **common,
         )
     # expression
     if not isinstance(answer, str) or not answer.strip():
@@ -301,6 +305,21 @@ def _question(table: Any, number: int, where: str) -> Question:
         conditions=conditions,
         **common,
     )
+
+
+def _numeric_feedback(table: dict, where: str) -> dict[str, str]:
+    """A numeric question's remarks for known wrong values: keys are numbers written as
+    text ("3.31"), each value what that number usually means (a common slip)."""
+    for value, text in table.items():
+        try:
+            float(value)
+        except ValueError:
+            raise QuizError(
+                f"{where}: numeric feedback keys are numbers as text, not {value!r}"
+            ) from None
+        if not isinstance(text, str) or not text.strip():
+            raise QuizError(f"{where}: numeric feedback values are texts")
+    return {k: flow(v) for k, v in table.items()}
 
 
 def _condition(table: Any, variables: list[str], where: str) -> Condition:
@@ -670,12 +689,17 @@ def _check_numeric(question: Question, value: Any) -> Outcome:
     bound = max(question.tolerance, question.relative_tolerance * abs(question.answer))
     if error <= bound:
         return Outcome(True, True, shown)
+    # A known wrong value names its slip; the tolerance is worth saying only for a near miss.
+    notes = tuple(
+        text for value, text in question.feedback.items() if abs(number - float(value)) <= bound
+    )
+    near = f" (within {bound:.3g})" if error <= 1000 * bound else ""
     return Outcome(
         False,
         True,
         shown,
-        f"Your answer {shown} is off by {error:.3g}; the "
-        f"answer is {question.answer_text()} (within {bound:.3g}).",
+        f"Your answer {shown} is off by {error:.3g}; the answer is {question.answer_text()}{near}.",
+        notes,
     )
 
 

@@ -107,6 +107,7 @@ WATCH_ENV = "COURSE_WATCH"  # set by 'course watch' to the id it grades
 OUTPUT_LINES = 8  # of a learner's printed output shown under the first failing check
 OUTPUT_WIDTH = 100
 SUMMARY_WIDTH = 160  # per further failing check: about two lines of a terminal
+SHORT_ARGUMENTS = 40  # characters of a call's arguments kept in a one-line summary
 
 
 def print_results(results: Sequence[ExerciseResult], catalog: Catalog) -> None:
@@ -231,7 +232,8 @@ def _other_failures(failing) -> list[str]:
 def _without_arguments(message: str) -> str:
     """ "f(<long arguments>): it gave 1; expected 2" -> "f(...): it gave 1; expected 2", so a
     one-line summary keeps what went wrong rather than the inputs (the full message is in
-    the check's own report and in --json)."""
+    the check's own report and in --json). Short arguments stay: they are often the point,
+    as in "verdict(1e-07): ..."."""
     start = re.match(r"\w+\(", message)
     if not start:
         return message
@@ -239,6 +241,8 @@ def _without_arguments(message: str) -> str:
     for index in range(start.end() - 1, len(message)):
         depth += {"(": 1, ")": -1}.get(message[index], 0)
         if depth == 0:
+            if index - start.end() <= SHORT_ARGUMENTS:
+                return message
             return f"{message[: start.end() - 1]}(...){message[index + 1 :]}"
     return message
 

@@ -56,9 +56,16 @@ def style(
 
 
 def shorten(text: str, width: int) -> str:
-    """One line of at most ``width`` characters."""
+    """One line of at most ``width`` characters, cut between words where one ends near
+    the limit (a word cut in the middle reads as a different word)."""
     line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 3].rstrip() + "..."
+    if len(line) <= width:
+        return line
+    cut = line[: width - 3]
+    space = cut.rfind(" ")
+    if space >= (width - 3) * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "..."
 
 
 def wrap(text: str, indent: str = "", fg: str | None = None, *, dim: bool = False) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -93,3 +94,31 @@ def _comment_paragraph(path: Path) -> str:
             break
         lines.append(line[2:].strip())
     return " ".join(lines)
+
+
+def declared_mistake(path: Path) -> list[str]:
+    """The phrases of which the FIRST failing message for a known-wrong file must hold one
+    (case-insensitive): the mistake in a learner's words. Declared on a line of the file's
+    docstring, ``mistake: forward difference | (f(x + h) - f(x)) / h``, or, in a data
+    file or a mutation, on a comment line ``# mistake: ...``."""
+    text = path.read_text(encoding="utf-8")
+    pattern = r"^mistake: (.+)$" if path.suffix == ".py" else r"^# mistake: (.+)$"
+    found = re.search(pattern, text, flags=re.MULTILINE)
+    return [phrase.strip() for phrase in found.group(1).split("|")] if found else []
+
+
+def first_message(result: dict) -> str:
+    """What a learner reads first in a report: why the file could not be graded, else the
+    first failing check's message."""
+    if result.get("error"):
+        return result["error"]
+    return next((c["message"] for c in result["checks"] if not c["passed"]), "")
+
+
+def correct_variants(stub: str) -> list[Path]:
+    """Correct files in other styles than the reference, for the exercise whose stub is
+    ``stub``: ``tests/correct/<lesson>/<stub name>/*.py`` (or ``.toml`` for a quiz). Each must
+    get full marks: a suite is right for every style the statement allows."""
+    relative = Path(stub).relative_to("exercises")
+    folder = ROOT / "tests" / "correct" / relative.with_suffix("")
+    return sorted(folder.glob("*" + relative.suffix))

@@ -4,8 +4,12 @@
 - the reference solution scores full marks;
 - every known-wrong implementation under tests/wrong/ fails at least one check, and each
   exercise keeps at least four of them;
+- each known-wrong file declares its mistake (``mistake:``), and the first message a
+  learner reads for it names that mistake;
 - a correct file that known-wrong mutations edit (``_correct.py``) scores full marks, so
-  that each mutation's edit is its only bug.
+  that each mutation's edit is its only bug;
+- every correct variant under tests/correct/ (other styles than the reference) scores
+  full marks.
 """
 
 import pytest
@@ -14,7 +18,10 @@ from grader import catalog
 from tests.support import (
     CORRECT,
     ROOT,
+    correct_variants,
     course,
+    declared_mistake,
+    first_message,
     materialize,
     wrong_description,
     wrong_implementations,
@@ -24,6 +31,7 @@ EXERCISES = catalog.load(ROOT).exercises
 IDS = [e.id for e in EXERCISES]
 WRONG = [(e.id, path) for e in EXERCISES for path in wrong_implementations(e.stub)]
 MUTATED = sorted({(i, p.parent / CORRECT) for i, p in WRONG if p.name.endswith(".mutation.toml")})
+VARIANTS = [(e.id, path) for e in EXERCISES for path in correct_variants(e.stub)]
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
@@ -58,6 +66,13 @@ def test_wrong_implementation_fails_a_check(exercise_id, path, tmp_path):
     assert run.code == 1, f"{path.name} passed every check: {result}"
     assert not result["passed"]
     assert any(not c["passed"] and c["message"] for c in result["checks"])
+    phrases = declared_mistake(path)
+    assert phrases, f"{path.name} should declare its mistake on a 'mistake:' line"
+    first = first_message(result)
+    assert any(p.lower() in first.lower() for p in phrases), (
+        f"the first message for {path.name} should name its mistake ({' | '.join(phrases)}); "
+        f"it says: {first}"
+    )
 
 
 @pytest.mark.parametrize("exercise_id,path", MUTATED, ids=[i for i, _ in MUTATED])
@@ -65,3 +80,11 @@ def test_the_file_that_mutations_edit_scores_full_marks(exercise_id, path):
     run = course("grade", exercise_id, "--submission", str(path), "--json")
     result = run.json()
     assert run.code == 0 and result["passed"], [c["message"] for c in result["checks"]]
+
+
+@pytest.mark.parametrize("exercise_id,path", VARIANTS, ids=[f"{i}:{p.stem}" for i, p in VARIANTS])
+def test_every_correct_variant_scores_full_marks(exercise_id, path):
+    run = course("grade", exercise_id, "--submission", str(path), "--json")
+    result = run.json()
+    failed = [(c["name"], c["message"]) for c in result["checks"] if not c["passed"]]
+    assert run.code == 0 and result["passed"], (failed, result.get("error"))

@@ -263,7 +263,8 @@ def test_feedback_shows_the_first_failure_in_full_and_summarises_the_rest(tmp_pa
     assert first, out
     detail = out[first.end() :]
     assert "numeric_gradient_square(" in detail  # the call
-    assert "it gave" in detail and "expected" in detail  # its value and the expected one
+    assert " gave " in detail and "a central difference gives" in detail  # got and wanted
+    assert "that is a forward difference" in detail  # the mistake, named
     assert "Your code printed:" in detail and "| stepping from" in detail
     # the lesson page: the built site's page once 'course site build' has run, else the source
     assert re.search(

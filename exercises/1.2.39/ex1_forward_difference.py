@@ -11,8 +11,8 @@ Write ``forward_difference(f, x, h)`` that returns this slope.
 What the grader checks (``course grade 1.2.39.1``):
 
 - ``f`` is a function of one variable that works elementwise on NumPy arrays, like
-  ``np.sin``. ``x`` is a float or a NumPy array; with an array, return an array of the
-  same shape, one slope per element.
+  ``np.sin``. ``x`` is a float or a NumPy array; with an array, return a NumPy array of
+  the same shape, one slope per element.
 - For a straight line f(x) = a*x + b the answer is exactly ``a`` (up to round-off).
 - For f(x) = a*x**2 + b*x + c the error of the forward difference is exactly ``a*h``:
   this is the truncation error of lesson section "Forward difference".

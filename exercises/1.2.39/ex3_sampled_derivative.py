@@ -14,7 +14,7 @@ forward difference's truncation error of about dx/2 * |f''|.
 What the grader checks (``course grade 1.2.39.3``):
 
 - ``y`` is a 1-D list or NumPy array of numbers (integers too); ``dx`` is a positive
-  number. The result always has length n - 1, even when that is 1.
+  number. The result is a NumPy array (not a list) of length n - 1, even when that is 1.
 - Samples of a straight line a + b*x give exactly b everywhere (up to round-off).
 - Samples of sin give cos at the left sample of each pair, within the truncation bound
   dx/2; halve dx and the error halves too (a first-order method).

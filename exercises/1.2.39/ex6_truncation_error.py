@@ -40,6 +40,8 @@ What the grader checks (``course grade 1.2.39.6``):
   gives -(h**4/30) f^(5), and one-sided second-order stencils give their term too;
 - stencils drawn at random at grade time, in any algebraically equal form (factored or
   expanded): your function has to work from the expression, not recognise it;
+- a wide stencil drawn at grade time whose error cancels up to h**9 or further: expand
+  until a term survives, never to a fixed number of terms;
 - exactly one term comes back (not the whole error, and no O(...)), with the sign of
   approximation minus f'(x); answers are compared symbolically;
 - the two constants.

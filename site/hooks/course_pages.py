@@ -364,6 +364,7 @@ def quiz_data(quiz, points: float) -> list[dict]:
             entry["feedback"] = dict(q.feedback)
         if q.type == "numeric":
             entry["tolerance"] = max(q.tolerance, q.relative_tolerance * abs(q.answer))
+            entry["feedback"] = dict(q.feedback)  # remarks for known wrong values
         if q.type == "expression":
             entry["variables"] = list(q.variables)
             entry["functions"] = list(q.functions)

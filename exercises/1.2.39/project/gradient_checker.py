@@ -134,7 +134,8 @@ def gradient_check_n(
     difference of the two costs divided by 2 * epsilon. Then compare the numeric vector
     with gradients_to_vector(gradients) and return the relative difference as a float.
 
-    Use the epsilon you are given, and do not change ``parameters``.
+    Use the epsilon you are given, and do not change ``parameters``. Both dictionaries
+    may list their keys in any order: follow PARAMETER_NAMES, never their own order.
     """
     raise NotImplementedError("Part 2: write gradient_check_n")
 

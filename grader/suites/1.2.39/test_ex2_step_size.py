@@ -3,6 +3,12 @@
 Expected values are analytic: the error |a|*h of a quadratic, the Taylor estimate
 h/2 * |f''(x)| for smooth functions, the V of truncation against round-off, and a best
 step near sqrt(eps). Functions, points and steps are drawn at grade time.
+
+Before a check asserts, it diagnoses: a wrong value is compared with what the common
+slips compute from the same trusted f (the central or backward difference, signed or
+relative errors, the estimates themselves, the errors in sorted order; for best_step the
+index, the smallest step, the largest error, ...), and the message names the slip the
+values show. A message says nothing about the code that the values do not show.
 """
 
 from dataclasses import dataclass
@@ -14,6 +20,21 @@ from grader import checks
 from grader.functions import TrustedFunction, get
 
 EPS = np.finfo(float).eps
+
+# What an exception from learner code usually means in this exercise (grader/plugin.py).
+ERROR_ADVICE = {
+    "TypeError": "steps may come as a Python list, and a list does no arithmetic: "
+    "x + [0.1, 0.01] fails. Make an array of it first, or loop over the steps one by "
+    "one. The math module (math.fabs, math.log) also takes one number, not an array.",
+    "AttributeError": "Lists and NumPy arrays have different methods: an array has no "
+    ".index, a list has no .argmin or .shape. NumPy's own functions, such as "
+    "np.argmin(values), work on both.",
+    "ValueError": "Often an if, and, or or applied to a whole array of errors at once "
+    "(the truth value of an array is ambiguous): compare one error at a time in a loop, "
+    "or let NumPy find the smallest.",
+    "IndexError": "An index past the end of the steps: check the loop's range against "
+    "len(steps), and that the position you use comes from the same list of steps.",
+}
 GRID = [10.0**-k for k in range(1, 16)]  # 1e-1, 1e-2, ..., 1e-15
 
 
@@ -68,15 +89,187 @@ def shuffled_steps(rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([head, tail])
 
 
+def error_slips(f, dfdx, x: float, steps) -> list[tuple[np.ndarray, str]]:
+    """What common slips in forward_errors compute for these inputs, each with what the
+    learner reads when their values match it."""
+    h = np.asarray(steps, dtype=float)
+    here, ahead, behind = f(x), np.asarray(f(x + h)), np.asarray(f(x - h))
+    exact = float(dfdx(x))
+    forward = (ahead - here) / h
+    errors = np.abs(forward - exact)
+    rising, falling = np.argsort(h), np.argsort(h)[::-1]
+    return [
+        (
+            np.abs((ahead - behind) / (2 * h) - exact),
+            "These are the errors of the central difference (f(x + h) - f(x - h)) / (2h). "
+            "This exercise measures the forward difference (f(x + h) - f(x)) / h, whose "
+            "truncation error h/2 * |f''(x)| draws the V.",
+        ),
+        (
+            np.abs((here - behind) / h - exact),
+            "These are the errors of the backward difference (f(x) - f(x - h)) / h. This "
+            "exercise measures the forward difference (f(x + h) - f(x)) / h.",
+        ),
+        (
+            forward - exact,
+            "Where the estimate falls below dfdx(x) the error came out negative: the sign "
+            "was kept. An error is a distance, the absolute value of "
+            "estimate - dfdx(x), so that the best step is the one closest to the truth.",
+        ),
+        (
+            errors / abs(exact),
+            "These are relative errors, divided by |dfdx(x)|. The exercise asks for the "
+            "absolute error |estimate - dfdx(x)|, with no division.",
+        ),
+        (
+            np.abs(forward),
+            "These are the estimates of f'(x) themselves. The error of each is its distance "
+            "from the exact derivative dfdx(x).",
+        ),
+        (
+            forward,
+            "These are the estimates of f'(x) themselves. The error of each is its distance "
+            "from the exact derivative dfdx(x).",
+        ),
+        (
+            np.abs(ahead - here / h - exact),
+            "Only f(x) was divided by h: Python divides before it subtracts (operator "
+            "precedence), so f(x + h) - f(x) / h is f(x + h) - (f(x) / h). The whole "
+            "difference needs parentheses before it is divided by h.",
+        ),
+        (
+            errors[rising],
+            "These are the right errors, but in order of increasing h, not in the order "
+            "the steps were given. Entry i of the result belongs to steps[i].",
+        ),
+        (
+            errors[falling],
+            "These are the right errors, but in order of decreasing h, not in the order "
+            "the steps were given. Entry i of the result belongs to steps[i].",
+        ),
+    ]
+
+
+def diagnose_errors(got: np.ndarray, f, dfdx, x: float, steps, call: str) -> None:
+    """If ``got`` is not the forward difference's errors but matches a common slip, fail
+    naming the slip."""
+    h = np.asarray(steps, dtype=float)
+    value, slope = abs(float(f(x))), float(dfdx(x))
+    tolerance = roundoff(value, x, slope, h)
+    right = np.abs((np.asarray(f(x + h)) - f(x)) / h - slope)
+    if np.all(np.abs(got - right) <= tolerance):
+        return
+    matches = []
+    with np.errstate(all="ignore"):  # a slip may divide by 0 where the right code does not
+        slips = error_slips(f, dfdx, x, h)
+    for slip, why in slips:
+        allowed = tolerance + 1e-9 * np.abs(slip)
+        if np.any(np.abs(slip - right) > allowed) and np.all(np.abs(got - slip) <= allowed):
+            matches.append(why)
+    if len(set(matches)) == 1:  # name a slip only when the values point to one
+        checks.fail(f"{call} returned {checks.show(got)}. {matches[0]}", "step-size")
+
+
 def learner_errors(submission, f, dfdx, x, steps) -> np.ndarray:
     got = submission.forward_errors(f, dfdx, x, steps)
+    checks.true(
+        not submission.last.mutated,
+        f"{submission.last_text} changed the steps it was given. Leave the caller's steps "
+        "as they were: if you want them sorted or converted, work on a copy.",
+    )
     array = checks.as_array(got, submission.last_text, what="an array of errors")
     checks.true(
         array.shape == (len(steps),),
         f"{submission.last_text} returned an array of shape {array.shape}; expected shape "
         f"({len(steps)},): one error per step, in the order of the steps.",
     )
+    diagnose_errors(array, f, dfdx, x, steps, submission.last_text)
     return array
+
+
+def diagnose_best(got: float, f, dfdx, x: float, steps, call: str) -> None:
+    """If best_step's answer is not the best step but what a common slip returns, fail
+    naming the slip."""
+    h = np.asarray(steps, dtype=float)
+    here, exact = f(x), float(dfdx(x))
+    errors = np.abs((np.asarray(f(x + h)) - here) / h - exact)
+    # The same formula rounded in another order moves each error by a few eps*|f|/h.
+    noise = 4 * EPS * ((abs(here) + np.abs(np.asarray(f(x + h)))) / h + abs(exact))
+    best = int(np.argmin(errors))
+
+    def worse(i: int) -> bool:
+        return errors[i] > errors[best] + noise[i] + noise[best]
+
+    def near(a: float, b: float) -> bool:
+        return bool(np.isclose(a, b, rtol=1e-9, atol=0))
+
+    if float(got).is_integer() and 0 <= got < len(h) and not any(near(got, v) for v in h):
+        checks.fail(
+            f"{call} returned {got:g}, which is not one of the steps given but is the "
+            f"position of one in the list (steps[{int(got)}] = {h[int(got)]:.3g}). Return "
+            "the step itself, not its index.",
+            "step-size",
+        )
+    if not any(near(got, v) for v in h) and any(near(got, e) for e in errors):
+        checks.fail(
+            f"{call} returned {got:.3e}, which is not one of the steps but one of their "
+            "errors. best_step returns the step whose error is smallest, not that error.",
+            "step-size",
+        )
+    walk = best  # a walk down sorted steps is fine; only unsorted ones can mislead it
+    for i in range(1, len(h) if np.any(np.diff(h) > 0) else 0):
+        if errors[i] > errors[i - 1]:
+            walk = i - 1
+            break
+    order = np.argsort(h)
+    candidates = [
+        (
+            int(np.argmin(h)),
+            "the smallest of the steps. A smaller step is not always better: below about "
+            "1e-8 the round-off error, about eps * |f(x)| / h, grows as h shrinks.",
+        ),
+        (
+            int(np.argmax(errors)),
+            "the step with the largest error. The best step is the one whose error is smallest.",
+        ),
+        (
+            int(order[best]),
+            "the step at the best error's position in the steps sorted by size, but the "
+            "errors were in the order the steps were given. Take the step and its error "
+            "from the same order.",
+        ),
+        (
+            int(order[::-1][best]),
+            "the step at the best error's position in the steps sorted by size, but the "
+            "errors were in the order the steps were given. Take the step and its error "
+            "from the same order.",
+        ),
+        (
+            walk,
+            "the step just before the first step whose error grows. The steps are not "
+            "sorted, so the first rise in error says nothing about the rest: compare "
+            "every error with every other.",
+        ),
+    ]
+    matches = {why: i for i, why in candidates if near(got, h[i]) and worse(i)}
+    if len(matches) == 1:  # name a slip only when the answer points to one
+        why, i = next(iter(matches.items()))
+        checks.fail(
+            f"{call} returned {got:.3e}, where the forward difference errs by "
+            f"{errors[i]:.2e}; the step {h[best]:.3e} errs by only {errors[best]:.2e}. "
+            f"{got:.3e} is {why}",
+            "step-size",
+        )
+
+
+def learner_best(submission, f, dfdx, x, steps) -> float:
+    got = checks.as_float(
+        submission.best_step(f, dfdx, x, steps),
+        submission.last_text,
+        "one of the steps (a number)",
+    )
+    diagnose_best(got, f, dfdx, x, steps, submission.last_text)
+    return got
 
 
 @pytest.mark.points(2)
@@ -115,8 +308,8 @@ def test_errors_are_absolute_values(submission, rng):
     checks.true(
         np.all(got >= 0),
         f"{submission.last_text} returned {checks.show(got)}, with negative entries. "
-        "An error is a distance: take np.abs(estimate - dfdx(x)), so that the best "
-        "step is the one closest to the truth, not the one most below it.",
+        "An error is a distance, the absolute value of estimate - dfdx(x), so that the "
+        "best step is the one closest to the truth, not the one most below it.",
     )
 
 
@@ -128,11 +321,6 @@ def test_errors_match_the_taylor_estimate(submission, rng):
         s = smooth(rng)
         steps = np.logspace(-1, -6, 6)
         got = learner_errors(submission, s.f, s.dfdx, s.x, steps)
-        checks.true(
-            not submission.last.mutated,
-            f"{submission.last_text} changed the steps array it was given. Work on a "
-            "copy (np.sort(steps) or np.array(steps)) instead of sorting in place.",
-        )
         # Taylor: error = h/2 f''(x) + h**2/6 f'''(xi) for some xi in [x, x + h]
         expected = steps / 2 * abs(s.curvature)
         slack = steps**2 / 6 * s.third + roundoff(s.value, s.x, s.slope, steps)
@@ -182,11 +370,7 @@ def test_best_step_is_near_sqrt_eps(submission, rng):
     found = []
     for _ in range(5):
         s = smooth(rng)
-        got = checks.as_float(
-            submission.best_step(s.f, s.dfdx, s.x, list(GRID)),
-            submission.last_text,
-            "one of the steps (a number)",
-        )
+        got = learner_best(submission, s.f, s.dfdx, s.x, list(GRID))
         checks.true(
             any(np.isclose(got, h, rtol=1e-9, atol=0) for h in GRID),
             f"{submission.last_text} returned {checks.show(got)}, which is not one "
@@ -197,12 +381,19 @@ def test_best_step_is_near_sqrt_eps(submission, rng):
     # One unlucky point may land a decade further out; the typical one may not.
     typical = float(np.median(found))
     checks.true(
+        not all(h == min(GRID) for h in found),
+        "best_step over the steps 1e-1, ..., 1e-15 returned 1e-15, the smallest of the "
+        "steps, at all five points. A smaller step is not always better: below about 1e-8 "
+        "the round-off error, about eps * |f(x)| / h, grows as h shrinks, and at 1e-15 "
+        "it swamps the derivative. The best step is the one whose error is smallest.",
+    )
+    checks.true(
         1e-9 * 0.99 <= typical <= 1e-7 * 1.01,
         f"best_step over the steps 1e-1, ..., 1e-15 at five points gave "
         f"{', '.join(f'{h:.0e}' for h in found)}. For smooth functions in float64 "
         "the best forward-difference step is about sqrt(eps) ~ 1.5e-8, so most "
-        "answers should be 1e-7, 1e-8 or 1e-9. Pick the step with the smallest "
-        "absolute error, neither the smallest step nor the largest error.",
+        "answers should be 1e-7, 1e-8 or 1e-9: the step whose absolute error is the "
+        "smallest.",
     )
     # The same search where f curves s**2 times more: the truncation error h/2 * |f''|
     # grows s**2 times faster, so the best step is about 2 * sqrt(eps) / s, near 1e-10.
@@ -213,11 +404,7 @@ def test_best_step_is_near_sqrt_eps(submission, rng):
         x = float(rng.uniform(-2.0, 2.0)) / scale
         f = get("ufunc", name="exp", scale=scale)
         dfdx = get("ufunc_derivative", name="exp", scale=scale)
-        got = checks.as_float(
-            submission.best_step(f, dfdx, x, list(GRID)),
-            submission.last_text,
-            "one of the steps (a number)",
-        )
+        got = learner_best(submission, f, dfdx, x, list(GRID))
         found.append(got)
     typical = float(np.median(found))
     checks.true(
@@ -238,11 +425,7 @@ def test_best_step_has_the_smallest_error(submission, rng):
         s = smooth(rng)
         h = shuffled_steps(rng)
         steps = [float(v) for v in h]
-        got = checks.as_float(
-            submission.best_step(s.f, s.dfdx, s.x, steps),
-            submission.last_text,
-            "one of the steps (a number)",
-        )
+        got = learner_best(submission, s.f, s.dfdx, s.x, steps)
         call = submission.last_text
         checks.true(
             any(np.isclose(got, v, rtol=1e-9, atol=0) for v in steps),
@@ -260,27 +443,25 @@ def test_best_step_has_the_smallest_error(submission, rng):
         checks.fail(
             f"{call} returned {got:.3e}, where the forward difference errs by "
             f"{errors[mine]:.2e}; the step {h[best]:.3e} errs by only {errors[best]:.2e}. "
-            "The steps are not sorted: compute every error, then return the step at "
-            "np.argmin of the errors."
+            "The steps here are not sorted: compute the error of every step, then return "
+            "the step whose error is smallest.",
+            "step-size",
         )
 
     # A quadratic has truncation only: the smallest of these (not tiny) steps wins.
     a, b = float(rng.uniform(0.5, 2.0)), float(rng.uniform(-1, 1))
     steps = rng.permutation(10.0 ** -np.arange(0, 6, dtype=float)) * rng.uniform(1, 2)
-    got = checks.as_float(
-        submission.best_step(
-            get("poly", coeffs=[0.0, b, a]),
-            get("poly", coeffs=[b, 2 * a]),
-            float(rng.uniform(-1, 1)),
-            steps,
-        ),
-        submission.last_text,
-        "one of the steps (a number)",
+    got = learner_best(
+        submission,
+        get("poly", coeffs=[0.0, b, a]),
+        get("poly", coeffs=[b, 2 * a]),
+        float(rng.uniform(-1, 1)),
+        steps,
     )
     checks.true(
         not submission.last.mutated,
-        f"{submission.last_text} changed the steps array it was given (did it sort "
-        "it in place?). Leave the caller's array as it was; sort a copy if you must.",
+        f"{submission.last_text} changed the steps array it was given. Leave the "
+        "caller's array as it was: if you want the steps sorted, sort a copy.",
     )
     checks.close(
         got,
@@ -315,6 +496,14 @@ def test_constants_name_the_dominant_errors(submission):
             '"truncation" or "round-off".',
         )
     large, tiny = (_normalise(answers[n]) for n in ("LARGE_STEP_ERROR", "TINY_STEP_ERROR"))
+    checks.true(
+        (large, tiny) != ("round-off", "truncation"),
+        f"LARGE_STEP_ERROR is {answers['LARGE_STEP_ERROR']!r} and TINY_STEP_ERROR is "
+        f"{answers['TINY_STEP_ERROR']!r}: the two are swapped. A large step such as 0.1 "
+        "keeps plenty of digits but the formula drops the Taylor terms h/2 * f''(x) + ..., "
+        "which grow with h; a tiny step such as 1e-14 cancels most digits of "
+        "f(x + h) - f(x), and dividing by h magnifies the loss.",
+    )
     checks.true(
         large == "truncation",
         f"LARGE_STEP_ERROR is {answers['LARGE_STEP_ERROR']!r}. With a large step such "

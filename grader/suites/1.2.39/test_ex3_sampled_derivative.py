@@ -3,14 +3,37 @@
 Samples are drawn at grade time from lines, quadratics and sin; expected values are
 analytic: the slope of a line, the forward difference's exact error a*dx on a quadratic,
 the truncation bound dx/2 for sin and its first-order convergence.
+
+Every answer is first compared with the common mistakes computed here from the same
+samples (np.gradient, central differences, no division by dx, a pair missing, slopes
+shifted by one, an integer output, ...): a value one of them explains is named as that
+mistake before any comparison with the expected values.
 """
 
 import numpy as np
 import pytest
 
 from grader import checks
+from grader.sandbox import LearnerError
 
 EPS = np.finfo(float).eps
+SECTION = "sampled-data"
+
+# What an error raised by learner code usually means in this exercise (grader/plugin.py
+# appends it to "sampled_derivative(...) raised X (your file, line N): ...").
+ERROR_ADVICE = {
+    "UFuncTypeError": "A float slope was stored into an integer array, here most likely "
+    "integer samples divided in place (d /= dx) or written into an array made like y. "
+    "Integer samples need a float result: convert y to floats first.",
+    "ZeroDivisionError": "A spacing of 0 reached the division: check dx first and raise "
+    "ValueError when dx <= 0.",
+    "TypeError": "y may be a Python list, and lists do not subtract or divide elementwise: "
+    "convert y to a NumPy array of floats first.",
+    "AttributeError": "y may be a Python list, which has no NumPy attributes such as .size "
+    "or .shape: convert it to a NumPy array first (len(y) works for both).",
+    "IndexError": "An index past the end of y: n samples have n - 1 neighbouring pairs, the "
+    "last one being (y[n-2], y[n-1]).",
+}
 
 
 def roundoff(y: np.ndarray, dx: float) -> float:
@@ -22,40 +45,251 @@ def grid(rng: np.random.Generator, n: int, dx: float) -> np.ndarray:
     return float(rng.uniform(-3, 3)) + dx * np.arange(n)
 
 
-def slopes(submission, y, dx, n: int) -> np.ndarray:
-    got = submission.sampled_derivative(y, dx)
-    array = checks.as_array(got, submission.last_text, what=f"an array of the {n - 1} slopes")
+def call(submission, y, dx):
+    """The learner's sampled_derivative(y, dx) for good samples; an error that usually hides
+    a common mistake is named as that mistake."""
+    try:
+        return submission.sampled_derivative(y, dx)
+    except LearnerError as error:
+        said = str(error.error.get("message", "")).strip().rstrip(".")
+        where = f" (your file, line {error.error['line']})" if error.error.get("line") else ""
+        text = f"{getattr(error, 'call_text', 'sampled_derivative(...)')} raised "
+        n = len(y)
+        if error.is_a("ValueError") and "truth value of an array" in said:
+            checks.fail(
+                f"{text}ValueError{where}: {said}. A test such as `if not y` has no single "
+                "answer for a NumPy array of samples: count the samples with len(y) instead.",
+                SECTION,
+            )
+        if error.is_a("ValueError") and "broadcast" in said:
+            checks.fail(
+                f"{text}ValueError{where}: {said}. The two slices subtracted must have the "
+                f"same length: the later samples and the earlier ones, {n - 1} of each.",
+                SECTION,
+            )
+        if error.is_a("ValueError"):
+            checks.fail(
+                f"{text}ValueError{where} for {n} samples spaced dx = {dx:.6g}: these are "
+                "good input. Raise ValueError only when dx <= 0 or there are fewer than 2 "
+                "samples.",
+                SECTION,
+            )
+        if error.is_a("IndexError"):
+            checks.fail(
+                f"{text}IndexError{where}: {said}. An index ran past the last sample, "
+                f"y[{n - 1}]: {n} samples have {n - 1} pairs, the last one (y[{n - 2}], "
+                f"y[{n - 1}]), so a loop over the pairs ends at i = {n - 2}.",
+                SECTION,
+            )
+        if error.is_a("TypeError") and type(y) is list and "list" in said:
+            checks.fail(
+                f"{text}TypeError{where}: {said}. The samples came as a Python list, and "
+                "lists do not subtract or divide elementwise: convert y to a NumPy array "
+                "of floats first.",
+                SECTION,
+            )
+        raise
+
+
+def _mistakes(y: np.ndarray, dx: float) -> list[tuple[np.ndarray, str]]:
+    """(value, what the mistake is) for the common wrong answers for samples y."""
+    d = np.diff(y) / dx
+    n = len(y)
+    found = [
+        (np.append((y[0] - y[-1]) / dx, d[:-1]), SHIFTED),
+        (
+            -d,
+            "Every slope has its sign flipped: the subtraction is the wrong way round. "
+            "Subtract the earlier sample from the later one.",
+        ),
+        (
+            np.diff(y),
+            "These are the differences y[i+1] - y[i], not divided by dx: a slope is "
+            "rise over run, and the run between neighbours is dx.",
+        ),
+        (
+            d / 2,
+            "Every slope is half the forward difference, as if divided by 2*dx: "
+            "neighbours are one dx apart (2*dx belongs to central differences).",
+        ),
+        (
+            np.diff(y) * dx,
+            "The differences are multiplied by dx: a slope divides the rise by the run dx.",
+        ),
+        (
+            np.trunc(d),
+            "The slopes lost their fractional part: they were stored in an integer "
+            "array (an output made like integer samples is one) or divided with //. Integer "
+            "samples need float slopes.",
+        ),
+        (
+            np.floor(d),
+            "The slopes were rounded down, as floor division // does: divide with "
+            "/ to keep the fractions.",
+        ),
+        (
+            y[1:] - y[:-1] / dx,
+            "These are y[i+1] - y[i] / dx: without parentheses only the "
+            "earlier sample is divided by dx. Put the difference in parentheses first.",
+        ),
+        (
+            np.gradient(y, dx),
+            f"These are the {n} values np.gradient returns: central "
+            "differences inside and one-sided ones at the ends. The exercise asks for the "
+            f"{n - 1} forward differences, one per neighbouring pair (y[i], y[i+1]).",
+        ),
+        (
+            np.gradient(y),
+            f"These are the {n} values np.gradient(y) returns, with spacing 1 "
+            f"and central differences inside. The exercise asks for the {n - 1} forward "
+            "differences (y[i+1] - y[i]) / dx, one per neighbouring pair.",
+        ),
+    ]
+    if n >= 3:
+        found += [
+            (
+                np.gradient(y, dx)[:-1],
+                "These are np.gradient's values without the last one: "
+                "inside the array np.gradient takes central differences, (y[i+1] - y[i-1]) / "
+                "(2*dx). The exercise asks for forward differences (y[i+1] - y[i]) / dx.",
+            ),
+            (
+                np.gradient(y, dx)[1:],
+                "These are np.gradient's values without the first one: "
+                "inside the array np.gradient takes central differences, (y[i+1] - y[i-1]) / "
+                "(2*dx). The exercise asks for forward differences (y[i+1] - y[i]) / dx.",
+            ),
+            (
+                (y[2:] - y[:-2]) / (2 * dx),
+                f"These are the {n - 2} central differences "
+                "(y[i+1] - y[i-1]) / (2*dx) of the inner samples. The exercise asks for the "
+                f"{n - 1} forward differences, one per neighbouring pair (y[i], y[i+1]).",
+            ),
+            (
+                d[:-1],
+                f"Only {n - 2} slopes: the last pair (y[{n - 2}], y[{n - 1}]) is "
+                f"missing, so the loop stops one pair early. {n} samples have {n - 1} pairs.",
+            ),
+            (
+                d[1:],
+                f"Only {n - 2} slopes: the first pair (y[0], y[1]) is missing. {n} "
+                f"samples have {n - 1} pairs, starting at i = 0.",
+            ),
+        ]
+    found += [
+        (
+            np.append(d, 0.0),
+            f"{n} values, the last one 0: one more than the {n - 1} pairs, as "
+            "if the output had one slot per sample. Make it one per neighbouring pair.",
+        ),
+        (
+            np.append(0.0, d),
+            f"{n} values, the first one 0: one more than the {n - 1} pairs, as "
+            "if the output had one slot per sample. Make it one per neighbouring pair.",
+        ),
+    ]
+    return found
+
+
+SHIFTED = (
+    "Each slope belongs to the pair before: slope i used samples i-1 and i, and slope 0 "
+    "used y[-1], which Python reads as the last sample. Slope i pairs sample i with the "
+    "next one, i+1."
+)
+
+
+def _shifted(value: np.ndarray, d: np.ndarray, bound: float) -> bool:
+    """Slope i is the slope of pair i-1 (with anything at i = 0)."""
+    return (
+        value.shape == d.shape
+        and len(d) >= 3
+        and np.all(np.abs(value[1:] - d[:-1]) <= bound)
+        and np.any(np.abs(d[1:] - d[:-1]) > 10 * bound)
+    )
+
+
+def diagnose(y, dx: float, got) -> str:
+    """What common mistake gives exactly ``got`` for samples y; "" if none does (and always
+    "" for the right forward differences)."""
+    try:
+        value = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return ""
+    y = np.asarray(y, dtype=float)
+    d = np.diff(y) / dx
+    bound = 4 * roundoff(y, dx) + 1e-12
+    if value.shape == d.shape and np.all(np.abs(value - d) <= bound):
+        return ""
+    if _shifted(value, d, bound):
+        return SHIFTED
+    if (
+        value.ndim == 0
+        and len(y) > 2
+        and abs(value - (y[-1] - y[0]) / ((len(y) - 1) * dx)) <= bound
+    ):
+        return (
+            "This is one number, the average slope from the first sample to the last: "
+            f"return all {len(y) - 1} slopes, one per neighbouring pair."
+        )
+    matches = []
+    for candidate, what in _mistakes(y, dx):
+        apart = candidate.shape != d.shape or np.any(np.abs(candidate - d) > 10 * bound)
+        if value.shape == candidate.shape and apart and np.all(np.abs(value - candidate) <= bound):
+            matches.append(what)
+    if len(matches) > 1:
+        # On a line several mistakes give the same values: name them all, claim none.
+        firsts = "; or ".join(m[0].lower() + m.split(". ")[0].rstrip(".")[1:] for m in matches)
+        return (
+            f"These values fit more than one mistake: {firsts}. {len(y)} samples have "
+            f"{len(y) - 1} neighbouring pairs, one forward difference each."
+        )
+    return matches[0] if matches else ""
+
+
+def check_slopes(
+    submission, y, dx, want, *, atol: float, rtol: float = 0.0, why: str, section: str = SECTION
+) -> np.ndarray:
+    """sampled_derivative(y, dx) returns the n - 1 slopes ``want`` as a NumPy array, and
+    leaves y as it was. A value a common mistake explains is named first."""
+    n = len(y)
+    got = call(submission, y, dx)
+    text = submission.last_text
+    # First: a changed y explains every wrong value that follows from it.
+    checks.true(
+        not submission.last.mutated,
+        f"{text} changed the array of samples y it was given: the slopes were written into "
+        "y itself (or into a name for the same array). Build the slopes as a new array.",
+        SECTION,
+    )
+    what = diagnose(y, dx, got)
+    if what:
+        checks.fail(f"{text} returned {_described(got)}. {what}", SECTION)
+    array = checks.as_array(got, text, what=f"an array of the {n - 1} slopes")
     checks.true(
         array.shape == (n - 1,),
-        f"{submission.last_text} returned an array of shape {array.shape}; expected shape "
-        f"({n - 1},): {n} samples have {n - 1} neighbouring pairs, so one slope fewer than "
-        "samples.",
+        f"{text} returned {_described(got)}; expected shape ({n - 1},): {n} samples have "
+        f"{n - 1} neighbouring pairs, so one slope fewer than samples.",
+        SECTION,
+    )
+    checks.close(array, want, text, rtol=rtol, atol=atol, why=why, section=section)
+    checks.true(
+        isinstance(got, np.ndarray),
+        f"{text} returned a Python {type(got).__name__} with the right slopes; the statement "
+        "asks for a NumPy array. Compute with NumPy on an array of the samples (or turn "
+        "your result into one) before returning it.",
+        SECTION,
     )
     return array
 
 
-@pytest.mark.points(2)
-def test_straight_line_gives_its_slope(submission, rng):
-    """Samples of a straight line a + b*x give b for every pair."""
-    for _ in range(3):
-        n, dx = int(rng.integers(5, 40)), float(10.0 ** rng.uniform(-3, 0))
-        a, b = rng.uniform(-5, 5, size=2)
-        y = a + b * grid(rng, n, dx)
-        got = slopes(submission, y, dx, n)
-        checks.close(
-            got,
-            np.full(n - 1, b),
-            submission.last_text,
-            rtol=0,
-            atol=roundoff(y, dx),
-            why="Between any two samples of a line the slope is the line's own b. Compute "
-            "(y[i+1] - y[i]) / dx for i = 0 .. n-2 (np.diff(y) / dx does it at once).",
-        )
-        checks.true(
-            not submission.last.mutated,
-            f"{submission.last_text} changed the array of samples it was given. Build the "
-            "differences as a new array instead of overwriting y.",
-        )
+def _described(got) -> str:
+    if isinstance(got, np.ndarray):
+        if got.ndim == 1:
+            return f"{got.size} values"
+        return f"an array of shape {got.shape}" if got.ndim else "a single number"
+    if isinstance(got, (list, tuple)):
+        return f"a {type(got).__name__} of {len(got)} values"
+    return checks.show(got)
 
 
 @pytest.mark.points(2)
@@ -68,12 +302,11 @@ def test_quadratic_samples_carry_the_forward_error(submission, rng):
     n, dx = int(rng.integers(8, 30)), float(rng.uniform(0.05, 0.3))
     x = grid(rng, n, dx)
     y = a * x * x + b * x + c
-    got = slopes(submission, y, dx, n)
-    checks.close(
-        got,
+    check_slopes(
+        submission,
+        y,
+        dx,
         2 * a * x[:-1] + b + a * dx,
-        submission.last_text,
-        rtol=0,
         atol=roundoff(y, dx),
         why="Slope i should pair sample i with sample i+1 and divide by dx once; it then "
         "estimates f'(x_i) with the error a*dx of a forward difference.",
@@ -82,25 +315,49 @@ def test_quadratic_samples_carry_the_forward_error(submission, rng):
 
 
 @pytest.mark.points(2)
+def test_straight_line_gives_its_slope(submission, rng):
+    """Samples of a straight line a + b*x give b for every pair."""
+    for _ in range(3):
+        n, dx = int(rng.integers(5, 40)), float(10.0 ** rng.uniform(-3, 0))
+        a, b = rng.uniform(-5, 5, size=2)
+        y = a + b * grid(rng, n, dx)
+        check_slopes(
+            submission,
+            y,
+            dx,
+            np.full(n - 1, b),
+            atol=roundoff(y, dx),
+            why="Between any two samples of a line the slope is the line's own b: each "
+            "slope is the difference of neighbours divided by their spacing dx.",
+        )
+
+
+@pytest.mark.points(2)
 def test_sin_samples_approximate_cos(submission, rng):
     """Samples of sin give cos within dx/2, and halving dx halves the error."""
     dx = float(rng.uniform(0.005, 0.05))
     n = int(np.ceil(3.0 / dx)) + 1  # about three units of x
     x = grid(rng, n, dx)
-    got = slopes(submission, np.sin(x), dx, n)
     # forward difference: error dx/2 * |f''| <= dx/2 for sin, plus round-off
-    checks.close(
-        got,
+    got = check_slopes(
+        submission,
+        np.sin(x),
+        dx,
         np.cos(x[:-1]),
-        submission.last_text,
-        rtol=0,
         atol=dx / 2 + roundoff(np.ones(1), dx),
         why="Slope i estimates the derivative cos(x_i) at the left sample of the pair, "
         "with a truncation error of at most dx/2 * max|sin| = dx/2.",
     )
     coarse = float(np.max(np.abs(got - np.cos(x[:-1]))))
     fine_x = x[0] + dx / 2 * np.arange(2 * n - 1)  # the same stretch of x, twice as dense
-    fine = slopes(submission, np.sin(fine_x), dx / 2, 2 * n - 1)
+    fine = check_slopes(
+        submission,
+        np.sin(fine_x),
+        dx / 2,
+        np.cos(fine_x[:-1]),
+        atol=dx / 4 + roundoff(np.ones(1), dx / 2),
+        why="Slope i estimates cos(x_i) within dx/2.",
+    )
     finer = float(np.max(np.abs(fine - np.cos(fine_x[:-1]))))
     checks.true(
         1.6 <= coarse / finer <= 2.4,
@@ -116,31 +373,33 @@ def test_lists_integers_and_two_samples(submission, rng):
     """Lists and integer samples work and give float slopes; 2 samples give 1 slope."""
     y = [int(v) for v in rng.integers(-20, 20, size=7)]
     dx = 4.0
-    got = slopes(submission, y, dx, len(y))
-    checks.close(
-        got,
+    check_slopes(
+        submission,
+        y,
+        dx,
         np.diff(np.asarray(y, dtype=float)) / dx,
-        submission.last_text,
+        atol=0.0,
         rtol=1e-12,
-        why="A list of numbers is fine input; convert it with np.asarray(y, dtype=float).",
+        why="Samples given as a Python list of integers have the same slopes as an array.",
     )
     ints = rng.integers(-20, 20, size=6)
-    got = slopes(submission, ints, 3, len(ints))
-    checks.close(
-        got,
+    check_slopes(
+        submission,
+        ints,
+        3,
         np.diff(ints.astype(float)) / 3,
-        submission.last_text,
+        atol=0.0,
         rtol=1e-12,
-        why="Integer samples must give fractional slopes: an output array made with "
-        "np.zeros_like(y) or np.empty_like(y) is an integer array and truncates them.",
+        why="Integer samples must give fractional slopes.",
     )
     pair = [float(v) for v in rng.uniform(-5, 5, size=2)]
     dx = float(rng.uniform(0.1, 1.0))
-    got = slopes(submission, pair, dx, 2)
-    checks.close(
-        got,
-        [(pair[1] - pair[0]) / dx],
-        submission.last_text,
+    check_slopes(
+        submission,
+        pair,
+        dx,
+        np.array([(pair[1] - pair[0]) / dx]),
+        atol=0.0,
         rtol=1e-12,
         why="Two samples give exactly one slope, returned as an array of length 1.",
     )
@@ -151,31 +410,33 @@ def test_bad_input_raises_value_error(submission, rng):
     """dx <= 0, or fewer than 2 samples, raises ValueError; good samples do not."""
     y = rng.uniform(-1, 1, size=5)
     dx = float(rng.uniform(0.1, 1.0))
-    for bad in (0.0, -dx):
-        checks.raises(
-            submission.sampled_derivative,
-            "ValueError",
-            y,
-            bad,
-            why="A spacing of zero or less has no meaning for samples: check dx first and "
-            "raise ValueError('...') when dx <= 0.",
-        )
+    bad_spacings = {
+        0.0: "A spacing of 0 puts every sample at the same place, so there is no slope: "
+        "raise ValueError when dx <= 0.",
+        -dx: "A negative spacing has no meaning for samples taken one after another: raise "
+        "ValueError when dx <= 0 (a test for dx == 0 alone lets a negative spacing "
+        "through).",
+    }
+    for bad, why in bad_spacings.items():
+        checks.raises(submission.sampled_derivative, "ValueError", y, bad, why=why)
     for few in ([float(y[0])], []):
         checks.raises(
             submission.sampled_derivative,
             "ValueError",
             few,
             dx,
-            why="A slope needs two samples: raise ValueError when len(y) < 2 rather than "
-            "returning an empty array.",
+            why=f"{len(few)} sample{'s' if len(few) != 1 else ''} cannot make a pair, so no "
+            "slope exists: raise ValueError when there are fewer than 2 samples, rather "
+            "than returning an empty array.",
         )
     # ... and only then: the same samples with a positive spacing give their slopes.
-    checks.close(
-        submission.sampled_derivative(y, dx),
+    check_slopes(
+        submission,
+        y,
+        dx,
         np.diff(y) / dx,
-        submission.last_text,
-        rtol=1e-12,
         atol=1e-12,
+        rtol=1e-12,
         why="Raise ValueError only for dx <= 0 or fewer than 2 samples; otherwise return "
-        "(y[1:] - y[:-1]) / dx.",
+        "the slopes.",
     )

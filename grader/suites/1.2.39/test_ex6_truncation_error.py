@@ -15,6 +15,23 @@ import sympy
 
 from grader import checks
 
+# What an error raised by a learner's leading_error_term usually means in this exercise.
+ERROR_ADVICE = {
+    "TypeError": "In this exercise that is usually a SymPy object used where Python needs a "
+    "plain number or True/False: a symbolic power of h in range() or in an if, or a SymPy "
+    "expression compared with < before .doit() made its terms concrete. Also check that f is "
+    'sympy.Function("f") and that x and h are sympy.symbols("x h").',
+    "ValueError": "In this exercise that is usually min() or max() over no terms at all: the "
+    "expansion came out as 0 because it stopped before any error term survived. Expand "
+    "further (grow n) instead of taking the lowest power of an empty sum.",
+    "AttributeError": "In this exercise that is usually a plain Python number where a SymPy "
+    "expression was expected (0 has no .removeO() or .doit(); sympy.S.Zero has), or a "
+    "method called on a list of terms instead of one expression.",
+    "RecursionError": "A function that calls itself (or sympy.Function replacements that "
+    "expand into themselves) without end: build the Taylor polynomial of each f(x + k*h) "
+    "once, with a loop over the powers of h.",
+}
+
 X, H = sympy.symbols("x h")
 F = sympy.Function("f")
 R = sympy.Rational
@@ -35,16 +52,28 @@ def approximation(weights: dict, step=ONE, expanded: bool = False) -> sympy.Expr
     return sympy.expand(expr) if expanded else expr
 
 
-def leading_term(weights: dict, step=ONE) -> sympy.Expr:
-    """The exact leading term of approximation(weights, step) - f'(x), from the moments."""
-    for n in range(0, 30):
-        moment = sum(w * R(k) ** n for k, w in weights.items()) / math.factorial(n)
+def error_terms(weights: dict, step=ONE, count: int = 1, factorials: bool = True) -> list:
+    """The first ``count`` non-zero terms of approximation(weights, step) - f'(x), lowest
+    power of h first, from the moments; ``factorials=False`` gives the terms of a Taylor
+    series written without its 1/n! (a common slip, recognised in feedback)."""
+    found = []
+    for n in range(0, 40):
+        moment = sum(w * R(k) ** n for k, w in weights.items())
+        if factorials:
+            moment /= math.factorial(n)
         if n == 1:
             moment -= 1
         if moment != 0:
             derivative = F(X) if n == 0 else sympy.Derivative(F(X), (X, n))
-            return moment * (step * H) ** (n - 1) * derivative
-    raise AssertionError("the suite built an exact stencil")  # cannot happen: n <= 30
+            found.append(moment * (step * H) ** (n - 1) * derivative)
+            if len(found) == count:
+                return found
+    raise AssertionError("the suite built an exact stencil")  # cannot happen: n < 40
+
+
+def leading_term(weights: dict, step=ONE) -> sympy.Expr:
+    """The exact leading term of approximation(weights, step) - f'(x), from the moments."""
+    return error_terms(weights, step)[0]
 
 
 def draw_step(rng):
@@ -98,8 +127,14 @@ def text(value) -> str:
     return checks.show(value, 200)
 
 
-def what_is_wrong(got, expected: sympy.Expr) -> str | None:
-    """None if ``got`` is the expected term, else a sentence saying how it differs."""
+def power_of_h(term: sympy.Expr):
+    return term.as_coeff_exponent(H)[1]
+
+
+def what_is_wrong(got, weights: dict, step=ONE) -> str | None:
+    """None if ``got`` is the leading term of the formula, else a sentence naming how it
+    differs, in the learner's terms: the common slips are recognised from the value."""
+    expected = leading_term(weights, step)
     if type(got) in (int, float):  # a plain number such as 0 is judged as one
         got = sympy.Integer(got) if type(got) is int else sympy.Float(got)
     if not isinstance(got, sympy.Expr):
@@ -108,18 +143,51 @@ def what_is_wrong(got, expected: sympy.Expr) -> str | None:
             f"it returned {kind}; expected a SymPy expression such as "
             "h/2 * Derivative(f(x), (x, 2))."
         )
+    unevaluated = bool(got.atoms(sympy.Subs))
     if got.has(sympy.Order):
         return (
-            f"it returned {text(got)}, which still holds an O(...) term. Drop it with "
-            ".removeO() and keep only the leading term."
+            f"it returned {text(normalised(got))}, which still holds an O(...) term. Drop it "
+            "with .removeO() and keep only the leading term."
         )
     got = normalised(got)
     if equal(got, expected):
         return None
+    p = power_of_h(expected)
+    if unevaluated:
+        # series() writes f'(x) as Subs(Derivative(f(_xi_1), _xi_1), _xi_1, x): it does not
+        # cancel against Derivative(f(x), x) until .doit(), so a loop that stops at the
+        # first non-zero term stops at a term that is really 0.
+        evaluated = "0" if got == 0 else text(got)
+        return (
+            "it returned an expression with an unevaluated Subs(...), SymPy's way of "
+            "writing a derivative of f at x after series(). It does not cancel against the "
+            "Derivative(f(x), x) you subtracted until you call .doit(); evaluated, your "
+            f"answer is {evaluated}. Call .doit() on the expansion before you test its terms "
+            "or return one."
+        )
+    untouched = sorted(
+        str(call) for call in got.atoms(sympy.core.function.AppliedUndef) if call != F(X)
+    )
+    if untouched:
+        return (
+            f"it returned {text(got)}, which still holds {untouched[0]}: the values "
+            "f(x + k*h) were not expanded in h. If you made your own x and h, create them as "
+            'sympy.symbols("x h") with no assumptions (real=True or positive=True makes a '
+            "different symbol that the approximation does not contain), and expand in that h."
+        )
     if got == 0:
         return (
-            "it returned 0, but this formula is not exact: expand to higher powers of h "
-            "until a term survives (the five-point stencil's first term is at h**4)."
+            f"it returned 0, but this formula is not exact: its error terms cancel up to "
+            f"h**{p - 1}, and the first one that survives is in h**{p}. Expanding to a fixed "
+            "power of h (a fixed n in series(..., n), series(expr, h) with its default n = 6, "
+            "or a loop with a fixed end) always misses some formula: grow n until a term "
+            "survives."
+        )
+    if equal(got, sympy.Derivative(F(X), X)) or equal(got, expected + sympy.Derivative(F(X), X)):
+        return (
+            f"it returned {text(got)}, which holds f'(x) itself: the approximation's own "
+            "leading term, not its error. Subtract sympy.Derivative(f(x), x) from the "
+            "approximation first; then the f'(x) terms cancel and the error is left."
         )
     terms = sympy.Add.make_args(sympy.expand(got))
     if len(terms) > 1:
@@ -132,12 +200,29 @@ def what_is_wrong(got, expected: sympy.Expr) -> str | None:
             f"it returned {text(got)}, which has the wrong sign: the error is the "
             "approximation minus f'(x), not the other way round."
         )
-    got_power = got.as_coeff_exponent(H)[1]
-    want_power = expected.as_coeff_exponent(H)[1]
-    if got_power != want_power:
+    later = error_terms(weights, step, count=4)[1:]
+    if any(equal(got, term) for term in later):
+        return (
+            f"it returned {text(got)}, a later term of the error: the leading term is the "
+            f"one with the LOWEST power of h, here h**{p}."
+        )
+    if step != ONE and equal(got, leading_term(weights)):
+        return (
+            f"it returned {text(got)}, the term this formula would have with a step of h, "
+            f"but it steps by {step}*h: work from the expression you are given (expand each "
+            "f(x + k*h) as it is written), do not recognise a formula and answer from memory."
+        )
+    if equal(got, error_terms(weights, step, factorials=False)[0]):
+        return (
+            f"it returned {text(got)}: the power of h and the derivative are right, but the "
+            "coefficient is that of a Taylor series without the 1/n! of each term: "
+            "f(x + s) = sum of s**n / n! * f^(n)(x)."
+        )
+    got_power = power_of_h(got)
+    if got_power != p:
         return (
             f"it returned {text(got)}, a term in h**{got_power}; the leading term here is in "
-            f"h**{want_power}. The lower powers of h must cancel exactly."
+            f"h**{p}. The lower powers of h must cancel exactly."
         )
     if got.atoms(sympy.Derivative) != expected.atoms(sympy.Derivative):
         return (
@@ -151,10 +236,10 @@ def what_is_wrong(got, expected: sympy.Expr) -> str | None:
 
 
 def check_term(submission, weights: dict, step=ONE, expanded: bool = False, why: str = ""):
-    expected = leading_term(weights, step)
     got = submission.leading_error_term(approximation(weights, step, expanded))
-    problem = what_is_wrong(got, expected)
+    problem = what_is_wrong(got, weights, step)
     if problem:
+        expected = leading_term(weights, step)
         checks.fail(f"{submission.last_text}: {problem} Expected {expected}. {why}".strip())
 
 
@@ -211,6 +296,30 @@ def test_stencils_drawn_at_grade_time_in_any_form(submission, rng):
     )
     for expanded in (False, True):
         check_term(submission, draw_stencil(rng), draw_step(rng), expanded, why=why)
+
+
+def draw_high_order_stencil(rng) -> dict:
+    """A symmetric stencil on offsets +-1 .. +-k, k drawn from 5 or 6: exact up to degree
+    2k, so its leading error is in h**10 or h**12, beyond the n = 6, 8 or 10 that a learner
+    who expands to a fixed power would pick."""
+    k = int(rng.integers(5, 7))
+    offsets = [j for j in range(-k, k + 1) if j != 0]
+    vandermonde = sympy.Matrix([[R(j) ** n for j in offsets] for n in range(2 * k)])
+    target = sympy.Matrix([1 if n == 1 else 0 for n in range(2 * k)])
+    weights = vandermonde.LUsolve(target)
+    return dict(zip(offsets, weights, strict=True))
+
+
+@pytest.mark.points(1)
+def test_a_high_order_stencil(submission, rng):
+    """A wide symmetric stencil drawn at grade time: its leading error is in h**10 or h**12,
+    so only an expansion that grows until a term survives finds it."""
+    check_term(
+        submission,
+        draw_high_order_stencil(rng),
+        draw_step(rng),
+        why="The statement's rule: never stop at a fixed number of Taylor terms.",
+    )
 
 
 @pytest.mark.points(2)

@@ -5,6 +5,11 @@ quadratic form with S the symmetric part of A). The central difference is exact 
 quadratic parts, and for sin it gives cos(v) * sin(h)/h exactly, so the tolerances are
 round-off bounds plus, for Rosenbrock, its h**2 truncation term. Inputs are drawn at
 grade time; f is a trusted function, so the worker can count its calls.
+
+Before a check asserts, ``diagnose`` runs the common mistakes (a forward or backward
+difference, entry i never put back, every entry moved at once, / h for / (2 * h), a fixed
+step, steps lost in integers) on the grader's side with the same f, x and h, so the first
+message names the mistake the learner's values show.
 """
 
 import numpy as np
@@ -14,6 +19,151 @@ from grader import checks
 from grader.functions import get
 
 EPS = np.finfo(float).eps
+
+# What a learner-code exception usually means in this exercise (see grader/plugin.py).
+ERROR_ADVICE = {
+    "UFuncTypeError": "Here that is a step taken in place (+= h or -= h) on an integer x, "
+    "or on a copy that kept x's integer dtype: the float result cannot be stored in "
+    "integers. Make your working copy a float array first (lesson section 'Gradients').",
+    "IndexError": "With one index, x[i] walks only the first axis of an array of several "
+    "dimensions, so i runs past its end: visit every entry through a flat view of your "
+    "copy (reshape(-1)) or with np.ndindex(x.shape).",
+    "TypeError": "f takes one array shaped like x and returns a number: call it with the "
+    "whole moved copy of x, never with single entries or with several arguments.",
+    "ValueError": "If Python says 'setting an array element with a sequence', an array "
+    "was stored into one entry of the gradient: entry i holds one number, the difference "
+    "of two values of f divided by 2h.",
+}
+
+
+# --- recognising the common mistakes ------------------------------------------------------
+
+
+def walk(f, x: np.ndarray, h: float, kind: str) -> np.ndarray:
+    """The gradient one way of stepping gives, computed here with a fresh copy of f (so the
+    learner's call count is untouched). ``kind``: "central", "forward", "backward", or
+    "left_behind" / "left_ahead": central, but entry i is never put back after its two
+    calls, so it stays at x_i - h (moved +h, then -h) or at x_i + h (-h, then +h)."""
+    f = get(f.name, **f.params)
+    point = np.array(x, dtype=float)
+    flat = point.reshape(-1)
+    here = f(point)
+    out = np.empty(flat.size)
+    for i in range(flat.size):
+        saved = flat[i]
+        flat[i] = saved + h
+        ahead = f(point)
+        flat[i] = saved - h
+        behind = f(point)
+        if kind == "left_ahead":  # the minus call came first, the plus call last
+            flat[i] = saved + h
+        slope = {"forward": (ahead - here) / h, "backward": (here - behind) / h}
+        out[i] = slope.get(kind, (ahead - behind) / (2 * h))
+        if not kind.startswith("left"):
+            flat[i] = saved
+    return out.reshape(point.shape)
+
+
+FORWARD = (
+    "a forward difference per entry, (f(x + h e_i) - f(x)) / h, whose error grows with h. "
+    "Move entry i to both sides, x_i + h and x_i - h, and divide the change in f by 2h"
+)
+BACKWARD = (
+    "a backward difference per entry, (f(x) - f(x - h e_i)) / h, whose error grows with h. "
+    "Move entry i to both sides, x_i + h and x_i - h, and divide the change in f by 2h"
+)
+OVER_H = "twice the gradient: the difference was divided by h instead of 2h"
+SIGN = "the gradient with its sign flipped: subtract f(x - h e_i) from f(x + h e_i)"
+ALL_AT_ONCE = (
+    "the same number in every entry: every entry was moved at once, which gives the "
+    "slope along (1, 1, ..., 1). Move entry i alone, with the others where they were"
+)
+
+
+def left_moved(index: tuple[int, ...], where: str) -> str:
+    return (
+        f"right at index {index}, then off: entry i was never put back after its two calls, "
+        f"so it stayed at x_i {where} h and every later partial derivative was taken at a "
+        "moved point. Put entry i back to its saved value before moving the next one"
+    )
+
+
+def diagnose(
+    f,
+    x: np.ndarray,
+    h: float,
+    got: np.ndarray,
+    missed: np.ndarray,
+    tolerance: np.ndarray,
+    calls: int,
+) -> str:
+    """The common mistake that gives ``got`` for f at x with step h, or "". A mistake is
+    named only when it gives ``got`` at every entry (within ``tolerance``) and differs from
+    the right gradient where the check failed."""
+    if calls == 0 and not got.any():
+        return "zeros, and f was never called: call f at x + h e_i and x - h e_i for each entry i"
+    if np.asarray(x).dtype.kind in "iub" and not got[missed].any():
+        return (
+            "0 where x is an integer array: the step was stored in integers (x itself, a "
+            "copy of it, or a step array made like it), which cuts h to 0, so "
+            "f(x + h e_i) - f(x - h e_i) is 0. Take the steps in a float copy of x"
+        )
+    central = walk(f, x, h, "central")
+    candidates = [
+        (walk(f, x, h, "forward"), FORWARD),
+        (walk(f, x, h, "backward"), BACKWARD),
+        (2 * central, OVER_H),
+        (-central, SIGN),
+    ]
+    for kind, where in (("left_behind", "-"), ("left_ahead", "+")):
+        stale = walk(f, x, h, kind)
+        first = np.unravel_index(0, np.shape(x)) if np.ndim(x) else ()
+        candidates.append((stale, left_moved(tuple(int(i) for i in first), where)))
+    point = np.asarray(x, dtype=float)
+    moved = get(f.name, **f.params)
+    together = (moved(point + h) - moved(point - h)) / (2 * h)
+    candidates.append((np.full(point.shape, together), ALL_AT_ONCE))
+    if h != 1e-5:
+        words = (
+            f"a central difference with the step 1e-05 whatever h is given (here h = {h:.4g}): "
+            "use the step passed in"
+        )
+        candidates.append((walk(f, x, 1e-5, "central"), words))
+    for value, words in candidates:
+        near = tolerance + 1e-9 * np.abs(value)
+        if np.all(np.abs(got - value) <= near) and np.all(
+            np.abs(value - central)[missed] > near[missed]
+        ):
+            return words
+    return ""
+
+
+def check_gradient(submission, f, x, h: float, got, expected, bound, why: str = "") -> None:
+    """``got`` is ``expected`` within ``bound``; a miss that a common mistake explains is
+    named first."""
+    call = submission.last_text
+    calls = submission.last.fn_calls[0] if submission.last and submission.last.fn_calls else 0
+    shape = np.shape(x)
+    if got is not None and np.shape(got) != shape and np.size(got) == np.prod(shape):
+        checks.fail(
+            f"{call} returned an array of shape {np.shape(got)}: the right number of entries, "
+            f"but the gradient has x's own shape {shape}, entry [i, j] holding df/dX[i, j]. "
+            "Give the result x's shape before returning it."
+        )
+    array = checks.as_array(got, call, shape=shape, why_shape="x's own shape")
+    want = np.asarray(expected, dtype=float)
+    tolerance = np.broadcast_to(np.asarray(bound, dtype=float), want.shape)
+    missed = np.abs(array - want) > tolerance
+    if missed.any():
+        words = diagnose(f, np.asarray(x), h, array, missed, tolerance, calls)
+        if words:
+            where = np.unravel_index(int(np.argmax(missed)), shape)
+            checks.fail(
+                f"{call}: at index {tuple(int(i) for i in where)} it gave "
+                f"{float(array[where])!r} where {float(want[where])!r} was expected: that is "
+                f"{words}."
+            )
+    checks.close(array, want, call, rtol=0, atol=bound, why=why)
 
 
 def roundoff(f_size: float, x: np.ndarray, gradient: np.ndarray, h: float) -> np.ndarray:
@@ -39,12 +189,14 @@ def test_gradient_of_x_squared_plus_y_squared(submission, rng):
         point = rng.normal(size=2) * scale
         got = submission.numeric_gradient(f, point)
         bound = roundoff(float(point @ point), point, 2 * point, 1e-5)
-        checks.close(
+        check_gradient(
+            submission,
+            f,
+            point,
+            1e-5,
             got,
             2 * point,
-            submission.last_text,
-            rtol=0,
-            atol=bound,
+            bound,
             why="Move one coordinate at a time by +h and -h and divide the change "
             "in f by 2h; for squares the central difference is exact.",
         )
@@ -62,12 +214,14 @@ def test_gradient_of_rosenbrock(submission, rng):
     got = submission.numeric_gradient(f, point, h=h)
     # truncation h**2/6 * f''' with f''' = 24 b v_i for the b*v_i**4 part, plus round-off
     bound = 5 * b * (np.abs(point) + 0.1) * h**2 + roundoff(f(point), point, exact, h)
-    checks.close(
+    check_gradient(
+        submission,
+        f,
+        point,
+        h,
         got,
         exact,
-        submission.last_text,
-        rtol=0,
-        atol=bound,
+        bound,
         why="Each entry i needs its own pair f(x + h e_i), f(x - h e_i), where e_i "
         "is 1 at entry i and 0 elsewhere.",
     )
@@ -83,13 +237,15 @@ def test_function_of_a_matrix(submission, rng):
     exact = (symmetric @ v + np.cos(v)).reshape(shape)
     got = submission.numeric_gradient(f, point)
     bound = 1e-10 + roundoff(abs(f(point)) + v @ v, point, exact, 1e-5)
-    checks.close(
+    check_gradient(
+        submission,
+        f,
+        point,
+        1e-5,
         got,
         exact,
-        submission.last_text,
-        rtol=0,
-        atol=bound,
-        why="Return the gradient in x's own shape: entry [i, j] holds df/dX[i, j].",
+        bound,
+        why="Entry [i, j] of the gradient holds df/dX[i, j]: move X[i, j] alone.",
     )
 
 
@@ -101,12 +257,14 @@ def test_other_shapes_including_a_single_entry(submission, rng):
         point = rng.normal(size=shape) * 3
         got = submission.numeric_gradient(f, point)
         bound = roundoff(float(np.sum(point**2)), point, 2 * point, 1e-5)
-        checks.close(
+        check_gradient(
+            submission,
+            f,
+            point,
+            1e-5,
             got,
             2 * point,
-            submission.last_text,
-            rtol=0,
-            atol=bound,
+            bound,
             why="Loop over every entry whatever the number of dimensions, e.g. over "
             "range(x.size) on a flattened copy, and reshape the result at the end.",
         )
@@ -123,14 +281,16 @@ def test_the_given_step_is_used_with_central_differences(submission, rng):
     # central differences are exact on the quadratic part; on sin they give cos*sin(h)/h
     expected = (symmetric @ v + np.cos(v) * np.sin(h) / h).reshape(shape)
     got = submission.numeric_gradient(f, point, h=h)
-    checks.close(
+    check_gradient(
+        submission,
+        f,
+        point,
+        h,
         got,
         expected,
-        submission.last_text,
-        rtol=1e-9,
-        atol=1e-12,
-        why=f"With h = {h:.4g} only (f(x + h e_i) - f(x - h e_i)) / (2h) gives this "
-        "value: use the h you are given (not a fixed 1e-5), on both sides of x.",
+        1e-12 + 1e-9 * np.abs(expected),
+        why=f"With h = {h:.4g} only the central difference (f(x + h e_i) - f(x - h e_i)) / (2h) "
+        "with that same h gives this value.",
     )
 
 
@@ -144,16 +304,19 @@ def test_integer_input_gives_a_float_array(submission, rng):
     checks.true(
         dtype is not None and dtype.kind == "f",
         f"{submission.last_text} returned values of dtype {dtype}; expected a float array. "
-        "An array made with np.zeros_like(x) copies x's integer dtype and truncates every "
-        "slope: make it from a float copy, np.asarray(x, dtype=float).",
+        "The gradient array took x's integer dtype (np.zeros_like or np.empty_like of an "
+        "integer x does that), so every slope stored in it was cut to an integer: make it "
+        "from a float copy of x.",
     )
     bound = roundoff(float(np.sum(point**2)), point, 2 * point, 1e-5)
-    checks.close(
+    check_gradient(
+        submission,
+        f,
+        point,
+        1e-5,
         got,
         2.0 * point,
-        submission.last_text,
-        rtol=0,
-        atol=bound,
+        bound,
         why="Convert x to floats before stepping: an integer entry plus 1e-5, stored "
         "back into an integer array, is rounded back to the same integer.",
     )
@@ -170,18 +333,13 @@ def test_the_input_is_not_changed(submission, rng):
     point = rng.normal(size=8) * 10.0 ** rng.uniform(-1, 2, size=8)
     got = submission.numeric_gradient(f, point, h=1e-3)
     # Leaving x alone earns the point only together with a right answer.
-    checks.close(
-        got,
-        2 * point,
-        submission.last_text,
-        rtol=0,
-        atol=roundoff(float(point @ point), point, 2 * point, 1e-3),
-    )
+    bound = roundoff(float(point @ point), point, 2 * point, 1e-3)
+    check_gradient(submission, f, point, 1e-3, got, 2 * point, bound)
     checks.true(
         not submission.last.mutated,
-        f"{submission.last_text} changed the array x it was given. Work on a copy "
-        "(np.array(x, dtype=float)); adding h and subtracting it again does not always "
-        "give back the same float.",
+        f"{submission.last_text} changed the array x it was given: its entries were moved "
+        "and not all put back exactly. Move the entries of a float copy of x, never of x "
+        "itself (lesson section 'Gradients').",
     )
 
 
@@ -196,9 +354,10 @@ def test_at_most_two_calls_of_f_per_entry(submission, rng):
     n = point.size
     checks.true(
         calls <= 2 * n + 1,
-        f"{submission.last_text} called f {calls} times for an x with {n} entries; central "
-        f"differences need two calls per entry ({2 * n}), plus at most one more. On a model "
-        "with millions of weights every extra call costs a full forward pass.",
+        f"{submission.last_text} called f {calls} times for an x with {n} entries "
+        f"({calls / n:.3g} per entry); central differences need two calls per entry "
+        f"({2 * n}), plus at most one more. On a model with millions of weights every extra "
+        "call costs a full forward pass.",
     )
     # Few calls earn the point only with a gradient that was computed from them.
     checks.true(
@@ -210,4 +369,4 @@ def test_at_most_two_calls_of_f_per_entry(submission, rng):
     v = point.reshape(-1)
     exact = (symmetric @ v + np.cos(v)).reshape(shape)
     bound = 1e-10 + roundoff(abs(f(point)) + v @ v, point, exact, 1e-5)
-    checks.close(got, exact, submission.last_text, rtol=0, atol=bound)
+    check_gradient(submission, f, point, 1e-5, got, exact, bound)

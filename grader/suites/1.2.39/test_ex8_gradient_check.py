@@ -24,6 +24,178 @@ import pytest
 from grader import checks
 from grader.functions import get
 
+# What an error raised by the learner's code usually means in this exercise.
+ERROR_ADVICE = {
+    "ValueError": "In relative_difference that is usually np.linalg.norm(..., ord=2) "
+    "('Improper number of dimensions to norm'): ord=2 exists only for vectors and matrices, "
+    "so a single number fails, and for a matrix it is the largest singular value, not the "
+    "norm of all entries. Leave ord out, or flatten first. Otherwise two arrays whose "
+    "shapes differ: the numeric gradient must have the shape of x, like grad(x).",
+    "ZeroDivisionError": "Both gradients are zero, so ||a|| + ||b|| is 0: two zero "
+    "gradients agree exactly, so return 0.0 in that case instead of dividing.",
+    "TypeError": "Often arithmetic on Python lists (a - b is not defined for lists) or on a "
+    "number and a list: turn both inputs into arrays first with np.asarray(..., "
+    "dtype=float), which also accepts plain numbers.",
+    "AttributeError": "Often a plain number or a list where an array was expected (a float "
+    "has no .shape or .ravel()): np.asarray(value, dtype=float) accepts numbers, lists and "
+    "arrays alike.",
+    "IndexError": "Often a loop over x's rows instead of its entries: for a matrix x, step "
+    "every entry, e.g. through a flat view x.reshape(-1) of a float copy, or np.ndindex.",
+}
+
+
+def _norms_of(a, b):
+    a, b = np.ravel(np.asarray(a, dtype=float)), np.ravel(np.asarray(b, dtype=float))
+    return a, b, np.linalg.norm(a - b), np.linalg.norm(a), np.linalg.norm(b)
+
+
+def _spectral(a, b) -> float:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.ndim != 2:
+        return float("nan")
+    norm = np.linalg.norm
+    return float(norm(a - b, 2) / (norm(a, 2) + norm(b, 2)))
+
+
+# Formulas a learner writes instead of ||a - b|| / (||a|| + ||b||), with what they did.
+RELATIVE_SLIPS = [
+    (
+        lambda a, b: _norms_of(a, b)[2] / np.linalg.norm(_norms_of(a, b)[0] + _norms_of(a, b)[1]),
+        "divides by the norm of the sum, ||a + b||, where the formula divides by the sum of "
+        "the norms, ||a|| + ||b|| (they differ whenever a and b point different ways)",
+    ),
+    (
+        lambda a, b: _norms_of(a, b)[2] / _norms_of(a, b)[4],
+        "divides by one norm alone, ||b||, where the formula divides by the sum of both "
+        "norms, ||a|| + ||b|| (that sum is what keeps the result between 0 and 1)",
+    ),
+    (
+        lambda a, b: _norms_of(a, b)[2] / _norms_of(a, b)[3],
+        "divides by one norm alone, ||a||, where the formula divides by the sum of both "
+        "norms, ||a|| + ||b|| (that sum is what keeps the result between 0 and 1)",
+    ),
+    (
+        lambda a, b: _norms_of(a, b)[2] / max(_norms_of(a, b)[3], _norms_of(a, b)[4]),
+        "divides by the larger of the two norms, where the formula divides by their sum",
+    ),
+    (
+        lambda a, b: _norms_of(a, b)[2],
+        "is the plain distance ||a - b||, not divided by the sizes of the gradients: "
+        "divide by ||a|| + ||b|| to make it relative",
+    ),
+    (
+        lambda a, b: _norms_of(a, b)[2] ** 2 / (_norms_of(a, b)[3] ** 2 + _norms_of(a, b)[4] ** 2),
+        "uses squared norms; the formula uses the norms themselves (square roots of the sums "
+        "of squares)",
+    ),
+    (
+        _spectral,
+        "uses the matrix norm ord=2 (the largest singular value) for a matrix; the formula "
+        "treats the matrix as one long vector: the norm of ALL its entries (np.linalg.norm "
+        "without ord, or of the flattened matrix)",
+    ),
+    (
+        lambda a, b: formula(np.abs(a), np.abs(b)) if np.ndim(a) else float("nan"),
+        "compares absolute values entry by entry; a sign error is exactly what a gradient "
+        "check must see, so compare a and b themselves",
+    ),
+]
+
+
+def check_relative(submission, a, b, rtol: float, why: str = "") -> None:
+    """relative_difference(a, b) equals the formula; else the first message names the
+    formula that the value matches."""
+    value = submission.relative_difference(a, b)
+    call = submission.last_text
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        checks.fail(
+            f"{call} returned an array of shape {value.shape}: the result is ONE number, the "
+            "norm of the difference over all entries divided by the sum of the two norms, "
+            "not a ratio entry by entry."
+        )
+    expected = formula(a, b)
+    got = checks.as_float(value, call, "a relative difference (a float)")
+    if abs(got - expected) <= rtol * abs(expected):
+        return
+    for slip, meaning in RELATIVE_SLIPS:
+        with np.errstate(all="ignore"):
+            candidate = float(slip(a, b))
+        if np.isfinite(candidate) and abs(got - candidate) <= 1e-9 * max(1.0, abs(candidate)):
+            checks.fail(
+                f"{call} returned {checks.show(got)}, where ||a - b|| / (||a|| + ||b||) is "
+                f"{checks.show(expected)}: your formula {meaning}."
+            )
+    checks.close(got, expected, call, rtol=rtol, why=why)
+
+
+def central(f, x, epsilon: float, divisor: float = 2.0) -> np.ndarray:
+    """Central differences of a trusted f at x, computed in the grader."""
+    point = np.array(x, dtype=float)
+    flat, out = point.reshape(-1), np.empty(point.size)
+    for i in range(flat.size):
+        saved = flat[i]
+        flat[i] = saved + epsilon
+        ahead = f(point)
+        flat[i] = saved - epsilon
+        behind = f(point)
+        flat[i] = saved
+        out[i] = (ahead - behind) / (divisor * epsilon)
+    return out.reshape(point.shape)
+
+
+def one_sided(f, x, epsilon: float) -> np.ndarray:
+    """The forward difference of a trusted f at x, computed in the grader."""
+    point = np.array(x, dtype=float)
+    flat, out, here = point.reshape(-1), np.empty(point.size), f(point)
+    for i in range(flat.size):
+        saved = flat[i]
+        flat[i] = saved + epsilon
+        out[i] = (f(point) - here) / epsilon
+        flat[i] = saved
+    return out.reshape(point.shape)
+
+
+def diagnose_check(f, grad, x, epsilon: float, got: float) -> str:
+    """What a wrong gradient_check value is, if it matches a common slip computed from the
+    same trusted f and grad in the grader ("the value of a one-sided difference ..."): a
+    one-sided difference, a missing 2, another epsilon. '' if nothing matches, and then no
+    claim is made about the code."""
+    analytic = grad(np.array(x, dtype=float))
+    suspects = [
+        (
+            one_sided(f, x, epsilon),
+            "the value of a one-sided (forward) difference (f(x + eps e_i) - f(x)) / eps. "
+            "Its error is of order eps, large next to a correct gradient's round-off; the "
+            "check uses the central difference (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)",
+        ),
+        (
+            one_sided(f, x, -epsilon),
+            "the value of a one-sided (backward) difference (f(x) - f(x - eps e_i)) / eps. "
+            "Its error is of order eps; the check uses the central difference "
+            "(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)",
+        ),
+        (
+            central(f, x, epsilon, divisor=1.0),
+            "the value of central differences divided by eps instead of 2 eps: the points "
+            "x + eps e_i and x - eps e_i are 2 eps apart, so each estimate came out twice "
+            "too large",
+        ),
+    ]
+    for step in (1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8):
+        if not np.isclose(step, epsilon, rtol=1e-9, atol=0):
+            suspects.append(
+                (
+                    central(f, x, step),
+                    f"the value of central differences with a step of {step:g}, not the "
+                    f"epsilon given ({epsilon:.3g}): use the epsilon you are given",
+                )
+            )
+    for numeric, meaning in suspects:
+        candidate = formula(numeric, analytic)
+        if abs(got - candidate) <= 1e-3 * abs(candidate) + 1e-15:
+            return meaning
+    return ""
+
 
 def formula(a, b) -> float:
     a, b = np.ravel(np.asarray(a, dtype=float)), np.ravel(np.asarray(b, dtype=float))
@@ -72,21 +244,41 @@ def check(submission, f, grad, x, **kwargs) -> float:
 
 
 def check_correct(submission, f, grad, x, what: str) -> None:
-    """A correct gradient scores below 1e-7."""
+    """A correct gradient scores below 1e-7; a miss names what the value matches."""
     got = check(submission, f, grad, x)
-    checks.true(
-        0.0 <= got < 1e-7,
+    if 0.0 <= got < 1e-7:
+        return
+    found = diagnose_check(f, grad, x, 1e-7, got)
+    found = (
+        f"That is {found}."
+        if found
+        else (
+            "Estimate each partial derivative with the central difference "
+            "(f(x + eps e_i) - f(x - eps e_i)) / (2 eps), one entry at a time, and compare the "
+            "result with grad(x) through relative_difference."
+        )
+    )
+    checks.fail(
         f"{submission.last_text} returned {got:.3g} for a CORRECT gradient ({what}); a "
-        "correct one scores below 1e-7 (round-off only). Use central differences "
-        "(f(x + eps e_i) - f(x - eps e_i)) / (2 eps), one entry at a time, and compare "
-        "them with grad(x) through relative_difference.",
+        f"correct one scores below 1e-7 (round-off only). {found}"
     )
 
 
-def check_known(submission, f, grad, x, expected: float, why: str, **kwargs) -> None:
-    """A gradient with a planted bug scores its known difference."""
+def check_known(
+    submission, f, grad, x, expected: float, why: str, rtol=0.0, atol=1e-6, **kwargs
+) -> None:
+    """A gradient with a planted bug (or a known case) scores its known difference; a miss
+    names what the value matches."""
     got = check(submission, f, grad, x, **kwargs)
-    checks.close(got, expected, submission.last_text, rtol=0, atol=1e-6, why=why)
+    if abs(got - expected) <= atol + rtol * abs(expected):
+        return
+    found = diagnose_check(f, grad, x, kwargs.get("epsilon", 1e-7), got)
+    if found:
+        checks.fail(
+            f"{submission.last_text} returned {checks.show(got)}, {found}. Expected "
+            f"{checks.show(expected)}."
+        )
+    checks.close(got, expected, submission.last_text, rtol=rtol, atol=atol, why=why)
 
 
 SIGN = "The numeric gradient g and the analytic -g differ by ||2g|| / (2||g||) = 1."
@@ -98,31 +290,21 @@ FACTOR = "The numeric gradient g and the analytic 2g differ by ||g|| / (3||g||) 
 def test_relative_difference_formula(submission, rng):
     """relative_difference is ||a - b|| / (||a|| + ||b||) on vectors, numbers and lists."""
     a, b = rng.normal(size=6), rng.normal(size=6)
-    checks.close(
-        submission.relative_difference(a, b),
-        formula(a, b),
-        submission.last_text,
-        rtol=1e-12,
-        why="Divide the norm of the difference by the SUM of the two "
-        "norms (not the norm of the sum, not one norm alone).",
-    )
+    check_relative(submission, a, b, rtol=1e-12)
     near = a * (1 + 1e-6 * rng.normal(size=6))
-    checks.close(
-        submission.relative_difference(a, near), formula(a, near), submission.last_text, rtol=1e-6
-    )
+    check_relative(submission, a, near, rtol=1e-6)
     p, q = float(rng.uniform(1, 5)), float(-rng.uniform(1, 5))
-    checks.close(
-        submission.relative_difference(p, q),
-        1.0,
-        submission.last_text,
+    check_relative(
+        submission,
+        p,
+        q,
         rtol=1e-12,
         why="Two numbers work too: |p - q| / (|p| + |q|), which is 1 for opposite signs.",
     )
     as_lists = rng.normal(size=3).tolist(), rng.normal(size=3).tolist()
-    checks.close(
-        submission.relative_difference(*as_lists),
-        formula(*as_lists),
-        submission.last_text,
+    check_relative(
+        submission,
+        *as_lists,
         rtol=1e-12,
         why="Lists work too: np.asarray(a, dtype=float) turns them into arrays.",
     )
@@ -133,13 +315,12 @@ def test_relative_difference_formula(submission, rng):
 def test_relative_difference_of_matrices_uses_all_entries(submission, rng):
     """For matrices, the norm is over all entries (Frobenius), not a matrix norm."""
     a, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
-    checks.close(
-        submission.relative_difference(a, b),
-        formula(a, b),
-        submission.last_text,
+    check_relative(
+        submission,
+        a,
+        b,
         rtol=1e-12,
-        why="Treat a matrix gradient as one long vector: flatten it, or "
-        "use np.linalg.norm(m) without ord (ord=2 is the largest singular value).",
+        why="Treat a matrix gradient as one long vector: the norm of all its entries.",
     )
 
 
@@ -149,19 +330,17 @@ def test_relative_difference_of_zeros_is_zero(submission, rng):
     """Two zero gradients differ by 0.0 (not nan); zero against non-zero gives 1."""
     shape = (int(rng.integers(2, 5)),)
     zeros = np.zeros(shape)
-    checks.close(
-        submission.relative_difference(zeros, zeros.copy()),
-        0.0,
-        submission.last_text,
-        atol=0.0,
-        why="0/0 is nan: check for a zero denominator first and return 0.0, since "
-        "two zero gradients agree exactly.",
-    )
-    checks.close(submission.relative_difference(0.0, 0.0), 0.0, submission.last_text, atol=0.0)
+    for a, b in ((zeros, zeros.copy()), (0.0, 0.0)):
+        value = submission.relative_difference(a, b)
+        if isinstance(value, float | np.floating) and np.isnan(value):
+            checks.fail(
+                f"{submission.last_text} returned nan: both norms are 0, so "
+                "||a - b|| / (||a|| + ||b||) is 0/0. Two zero gradients agree exactly: "
+                "when the denominator is 0, return 0.0 instead of dividing."
+            )
+        checks.close(value, 0.0, submission.last_text, atol=0.0)
     other = rng.normal(size=shape)
-    checks.close(
-        submission.relative_difference(zeros, other), 1.0, submission.last_text, rtol=1e-12
-    )
+    check_relative(submission, zeros, other, rtol=1e-12)
 
 
 @pytest.mark.points(3)
@@ -229,12 +408,12 @@ def test_a_transpose_bug_is_caught(submission, rng):
 def test_a_zero_gradient_gives_zero(submission, rng):
     """At a minimum (gradient exactly zero) the difference is 0, not nan."""
     n = int(rng.integers(2, 6))
-    got = check(submission, get("sum_of_squares"), gradient("sum_of_squares", {}), np.zeros(n))
-    checks.close(
-        got,
+    check_known(
+        submission,
+        get("sum_of_squares"),
+        gradient("sum_of_squares", {}),
+        np.zeros(n),
         0.0,
-        submission.last_text,
-        rtol=0,
         atol=1e-12,
         why="At x = 0 the analytic gradient of sum(x**2) is zero, and so is its "
         "central difference (f(eps) - f(-eps)) / (2 eps); for two zero vectors "
@@ -257,12 +436,15 @@ def test_the_given_epsilon_is_used(submission, rng):
     v = x.reshape(-1)
     # Central differences are exact on the quadratic part and give cos*sin(e)/e on sin.
     numeric = exact + (np.cos(v) * (np.sin(epsilon) / epsilon - 1)).reshape(x.shape)
-    got = check(submission, form, gradient("quadratic_form", params), x, epsilon=epsilon)
-    checks.close(
-        got,
+    check_known(
+        submission,
+        form,
+        gradient("quadratic_form", params),
+        x,
         formula(numeric, exact),
-        submission.last_text,
         rtol=1e-6,
+        atol=0.0,
+        epsilon=epsilon,
         why=f"With epsilon = {epsilon:.3g}, central differences with that step give "
         "this exact difference: use the epsilon you are given, on both sides of x.",
     )
@@ -284,9 +466,9 @@ def test_the_input_is_not_changed(submission, rng):
     )
     checks.true(
         not submission.last.mutated,
-        f"{submission.last_text} changed the array x it was given. Step a copy "
-        "(np.array(x, dtype=float)): adding epsilon and subtracting it again does not "
-        "always give back the same float.",
+        f"{submission.last_text} changed the array x it was given. Step the entries of a "
+        "copy of x instead: adding epsilon and subtracting it again does not always give "
+        "back the same float, and the caller's x is not yours to move.",
     )
 
 
@@ -303,11 +485,39 @@ def test_verdict_labels_and_thresholds(submission, rng):
         (float(10 ** rng.uniform(-2.95, 0)), "bug"),
         (float("nan"), "bug"),
     ]
+    wrong = []
     for difference, label in cases:
         got = submission.verdict(difference)
-        checks.true(
-            isinstance(got, str) and got == label,
-            f"{submission.last_text} returned {checks.show(got)}; expected {label!r}. The "
-            "rule: difference < 1e-7 is 'correct', else difference < 1e-3 is 'inspect', "
-            "everything else is 'bug' (strict comparisons, and nan is below nothing).",
+        if not (isinstance(got, str) and got == label):
+            wrong.append((difference, label, got, submission.last_text))
+    if not wrong:
+        return
+    said = "; ".join(f"{call} returned {checks.show(got)}" for _, _, got, call in wrong[:3])
+    rule = (
+        "The rule: difference < 1e-7 is 'correct', else difference < 1e-3 is 'inspect', "
+        "everything else is 'bug'."
+    )
+    labels = {got for _, _, got, _ in wrong}
+    at_threshold = {d for d, _, _, _ in wrong if d in (1e-7, 1e-3)}
+    is_nan = any(d != d for d, _, _, _ in wrong)
+    if not labels <= {"correct", "inspect", "bug"}:
+        advice = (
+            "verdict returns exactly one of the three texts 'correct', 'inspect' and 'bug' "
+            "(lower case, no other words)."
         )
+    elif at_threshold and len(at_threshold) + is_nan == len(wrong):
+        advice = (
+            "At exactly a threshold the difference is NOT below it: 1e-7 is 'inspect' and "
+            "1e-3 is 'bug'. Compare with a strict < where the code uses <= (or turn > into >=)."
+        )
+        if is_nan:
+            advice += " And nan is below nothing, so it must fall through to 'bug'."
+    elif is_nan and len(wrong) == 1:
+        advice = (
+            "nan compares False with every number, so it passes any test written as "
+            "'not above' (such as difference > 1e-3 being False). Test 'below' with < from "
+            "the smallest threshold up, so that a nan fails every test and ends as 'bug'."
+        )
+    else:
+        advice = "Compare the labels with the rule, from the smallest threshold up."
+    checks.fail(f"{said}; expected {checks.show(wrong[0][1])} for the first. {advice} {rule}")

@@ -14,6 +14,11 @@ What cannot be checked from outside: whether machine_epsilon really halves. Its 
 the same however it is found, so one check reads the submitted source (parsed with ast,
 never run here) and refuses the direct look-ups named in the stub. A determined learner
 can hide a look-up; the check is there to catch the honest shortcut, not to prove.
+
+Each check compares a wrong value with what the common mistakes give (the halving in
+another type, once too often, down to the smallest number; the square and cube roots
+swapped, float64's epsilon for every type, no scaling by max(1, |x|), ``eps ** 1/2``; the
+natural logarithm, no logarithm) and names the mistake it recognises.
 """
 
 import ast
@@ -26,6 +31,20 @@ from grader import checks
 from grader.sandbox import LearnerError, WorkerFailure
 
 FLOATS = (np.float16, np.float32, np.float64)
+
+# What a learner-code exception usually means in this exercise (see grader/plugin.py).
+ERROR_ADVICE = {
+    "ZeroDivisionError": "In digits_lost this is a == b: a - b is 0, every digit cancels, "
+    "and the answer is math.inf. Handle a == b before dividing by |a - b| (lesson section "
+    "'Catastrophic cancellation').",
+    "ValueError": "If Python says 'math domain error', math.log10 or math.sqrt got a "
+    "negative number or zero: digits_lost compares sizes, |a|, |b| and |a - b|. In "
+    "optimal_step, a ValueError is right only for a method other than 'forward' and "
+    "'central'.",
+    "AttributeError": "dtype arrives as a NumPy type such as np.float32, a class, not a "
+    "dtype object: np.dtype(dtype) makes the dtype object from it (or from a name), and "
+    "its .type gives back the type whose t(1) is a number of that type.",
+}
 LOOKUPS = {"finfo", "float_info", "spacing", "nextafter", "ulp", "MachAr"}
 
 
@@ -58,20 +77,50 @@ def check_epsilon(submission, dtype: type | None) -> None:
     got = checks.as_float(got, shown, "machine epsilon (a number)")
     if got == want:
         return
-    hint = ""
-    if got == eps_of(np.float64) and dtype not in (np.float64, None):
-        hint = (
-            " That is float64's epsilon: the halving ran in Python floats. Make every "
-            "value of that type: t = np.dtype(dtype).type, then t(1), t(2), eps = t(1)."
-        )
-    elif got == want / 2:
-        hint = " That is half of it: stop halving as soon as 1 + eps/2 == 1, and return eps."
-    elif got == want * 2:
-        hint = " That is twice it: keep halving while 1 + eps/2 != 1."
+    hint = epsilon_mistake(got, dtype or np.float64)
     checks.fail(
         f"{shown} returned {got!r}; the machine epsilon of "
         f"{named(dtype or np.float64)} is {want!r} (2**{round(math.log2(want))}).{hint}"
     )
+
+
+def epsilon_mistake(got: float, dtype: type) -> str:
+    """Words for a wrong machine epsilon that a common mistake gives, or ""."""
+    want = eps_of(dtype)
+    others = [t for t in (*FLOATS, np.longdouble) if eps_of(t) != want]
+    if got == eps_of(np.float64) and dtype is not np.float64:
+        return (
+            " That is float64's epsilon: the halving ran in float64, as it does with Python "
+            "floats such as 1.0 and 2, whatever dtype asks for. Every number in the loop has "
+            f"to be of type {named(dtype)}, so that each sum is rounded in that type (the "
+            "exercise statement shows how to make such numbers)."
+        )
+    if other := next((t for t in others if got == eps_of(t)), None):
+        return (
+            f" That is {named(other)}'s epsilon: the halving ran in {named(other)}, not in the "
+            "type asked for."
+        )
+    if got == want / 2:
+        return (
+            " That is half of it: one halving too many. Stop as soon as 1 + eps/2 rounds to "
+            "1, and return that eps, the last one that still changed 1."
+        )
+    if got == want * 2:
+        return " That is twice it: one halving too few. Keep halving while 1 + eps/2 != 1."
+    if got == 1.0:
+        return " The loop never halved eps: keep halving while 1 + eps/2 is still not 1."
+    if got == float(np.finfo(dtype).smallest_subnormal) or got == 0.0:
+        return (
+            " That is where halving eps itself runs out, not where adding it to 1 stops "
+            "changing 1: compare 1 + eps/2 with 1, not eps with 0."
+        )
+    halvings = -math.log2(want)
+    if got > 1 and abs(got - halvings) <= 1:
+        return (
+            f" That is the number of halvings; machine epsilon is the number eps itself, "
+            f"2**-{halvings:g}."
+        )
+    return ""
 
 
 @pytest.mark.points(3)
@@ -157,12 +206,54 @@ def test_machine_epsilon_is_found_not_looked_up(submission, submission_path):
 
 
 def draw_points(rng) -> list[float]:
-    """A point inside (-1, 1), a large positive one and a large negative one."""
+    """A point near 0, a large positive one and a large negative one. The first has
+    |x| < 0.2, so that a step scaled by |x| instead of max(1, |x|) is off by more than
+    the factor 4 allowed."""
     return [
-        float(rng.uniform(-0.9, 0.9)),
+        float(rng.uniform(0.01, 0.2) * rng.choice([-1.0, 1.0])),
         float(10 ** rng.uniform(1, 4)),
         -float(10 ** rng.uniform(1, 4)),
     ]
+
+
+def step_mistake(got: float, method: str, x: float, dtype: type) -> str:
+    """Words for a wrong step that a common mistake gives (to a relative 1e-6), or ""."""
+    root = {"forward": 2, "central": 3}[method]
+    other = {"forward": ("cbrt", 3, "central"), "central": ("sqrt", 2, "forward")}[method]
+    eps, scale = eps_of(dtype), max(1.0, abs(x))
+    candidates = [
+        (
+            eps ** (1 / other[1]) * scale,
+            f"{other[0]}(eps) * max(1, |x|), the step for {other[2]} differences: the square "
+            "and cube roots are swapped. Forward differences balance h against eps/h (a square "
+            "root), central ones h**2 against eps/h (a cube root)",
+        ),
+        (
+            eps_of(np.float64) ** (1 / root) * scale,
+            f"the step for float64's epsilon, not {named(dtype)}'s: use the machine epsilon of "
+            "the dtype asked for",
+        ),
+        (
+            eps ** (1 / root),
+            "the step for x = 1, not scaled with x: next to a large x the numbers are spaced "
+            "|x| times wider, so the step grows with max(1, |x|)",
+        ),
+        (
+            eps ** (1 / root) * abs(x),
+            "the step scaled by |x| alone: for |x| < 1 that makes it smaller than the step "
+            "at 1 and round-off grows; scale by max(1, |x|)",
+        ),
+        (
+            eps / root * scale,
+            f"eps divided by {root}: Python reads eps ** 1/{root} as (eps ** 1) / {root}. "
+            "Put the exponent in parentheses",
+        ),
+        (eps * scale, f"eps itself, without the {'square' if root == 2 else 'cube'} root"),
+    ]
+    for value, words in candidates:
+        if value > 0 and abs(got - value) <= 1e-6 * value:
+            return words
+    return ""
 
 
 def check_steps(submission, rng, method: str, root: int, formula: str) -> None:
@@ -172,12 +263,13 @@ def check_steps(submission, rng, method: str, root: int, formula: str) -> None:
             shown = f"optimal_step({method!r}, {x:.6g}, {named(dtype)})"
             got = call(submission, "optimal_step", method, x, dtype, shown=shown)
             got = checks.as_float(got, shown, "a step (a number)")
-            checks.true(
-                ideal / 4 <= got <= ideal * 4,
+            if ideal / 4 <= got <= ideal * 4:
+                continue
+            words = step_mistake(got, method, x, dtype)
+            checks.fail(
                 f"{shown} returned {got:.4g}; expected about {ideal:.4g}, that is {formula} "
-                f"with eps = {eps_of(dtype):.4g} for {named(dtype)} (within a factor 4). "
-                "Use the epsilon of the dtype asked for, and scale by max(1, |x|) so the "
-                "step stays above the spacing of the numbers near x.",
+                f"with eps = {eps_of(dtype):.4g} for {named(dtype)} (within a factor 4)."
+                + (f" What came back is {words}." if words else "")
             )
 
 
@@ -223,10 +315,11 @@ def test_optimal_step_refuses_unknown_methods(submission, rng):
         call(submission, "optimal_step", "central", x, np.float64, shown=shown), shown, "a step"
     )
     ideal = eps_of(np.float64) ** (1 / 3)
+    words = step_mistake(got, "central", x, np.float64)
     checks.true(
         ideal / 4 <= got <= ideal * 4,
-        f"{shown} returned {got:.4g}; expected about {ideal:.4g}, cbrt(eps) * max(1, |x|). "
-        "Raise ValueError only for a method other than 'forward' and 'central'.",
+        f"{shown} returned {got:.4g}; expected about {ideal:.4g}, cbrt(eps) * max(1, |x|)."
+        + (f" What came back is {words}." if words else ""),
     )
 
 
@@ -238,8 +331,47 @@ def digits(a: float, b: float) -> float:
     return max(0.0, math.log10(max(abs(a), abs(b)) / abs(a - b)))
 
 
+def digits_mistake(got, want: float) -> str:
+    """Words for a wrong number of digits that a common mistake gives, or ""."""
+    if isinstance(got, float | np.floating) and math.isnan(got):
+        return (
+            "nan, which np.log10 gives for a negative number: a - b is negative when b > a. "
+            "The digits lost depend on the sizes |a|, |b| and |a - b|"
+        )
+    if not isinstance(got, int | float | np.integer | np.floating) or want <= 0.01:
+        return ""
+    got = float(got)
+    bases = [
+        (
+            math.log(10),
+            "the natural logarithm (math.log or np.log): decimal digits are counted by log10",
+        ),
+        (
+            math.log2(10),
+            "the base-2 logarithm, which counts bits: decimal digits are counted by log10",
+        ),
+        (-1.0, "the logarithm of the ratio upside down: it is max(|a|, |b|) / |a - b|"),
+    ]
+    for factor, words in bases:
+        if abs(got - factor * want) <= 0.01 * abs(factor):
+            return words
+    if got > 0 and abs(got - 10**-want) <= 1e-6 * 10**-want:
+        return (
+            "the relative difference |a - b| / max(|a|, |b|) itself: the digits lost are "
+            "minus its log10"
+        )
+    if got > 0 and abs(got - 10**want) <= 1e-6 * 10**want:
+        return "the ratio max(|a|, |b|) / |a - b| itself: the digits lost are its log10"
+    return ""
+
+
 def check_digits(submission, a, b, why: str = "") -> None:
     got = submission.digits_lost(a, b)
+    if words := digits_mistake(got, digits(a, b)):
+        checks.fail(
+            f"{submission.last_text} returned {checks.show(got)} where {digits(a, b):.4g} digits "
+            f"are lost: that is {words}."
+        )
     checks.close(
         got,
         digits(a, b),
@@ -255,6 +387,9 @@ def check_digits(submission, a, b, why: str = "") -> None:
 def test_digits_lost_subtracting_one_plus_1e8(submission):
     """digits_lost(1, 1 + 1e-8) is about 8: half of float64's 16 digits cancel."""
     got = submission.digits_lost(1.0, 1.0 + 1e-8)
+    if words := digits_mistake(got, digits(1.0, 1.0 + 1e-8)):
+        shown = checks.show(got)
+        checks.fail(f"{submission.last_text} returned {shown}; expected about 8: that is {words}.")
     checks.close(
         got,
         8.0,
@@ -298,12 +433,17 @@ def test_digits_lost_edge_cases(submission, rng):
     )
     for b in (-float(rng.uniform(1, 100)), 0.0):
         got = submission.digits_lost(a, b)
+        negative = isinstance(got, int | float | np.integer | np.floating) and got < 0
         checks.close(
             got,
             0.0,
             submission.last_text,
             rtol=0,
             atol=1e-12,
-            why="Nothing cancels when |a - b| is as large as the numbers: the "
-            "result is never negative, so return max(0.0, ...).",
+            why="Nothing cancels when |a - b| is as large as the numbers, so no digit is lost"
+            + (
+                ": a negative count means nothing, and the loss is never below 0."
+                if negative
+                else "."
+            ),
         )

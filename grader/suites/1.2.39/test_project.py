@@ -42,6 +42,25 @@ RELATIVE = "relative-difference"
 THRESHOLDS = "thresholds"
 
 
+# What an error raised by the learner's code usually means in this project (the grader
+# appends it to "f(...) raised X (your file, line N): ...").
+ERROR_ADVICE = {
+    "ZeroDivisionError": "In this project that is almost always gradient_check at x = 0: "
+    "both gradients are zero there, so |a - b| / (|a| + |b|) is 0/0. Two zero gradients "
+    "agree: when the denominator is zero, the relative difference is 0.0 (project page, "
+    "Part 1).",
+    "KeyError": "The parameters are named W1, b1, ..., b3 and their gradients dW1, db1, "
+    "..., db3 (with a d); a gradients dictionary also holds dZ3, dA2, ... Pick the six you "
+    "need by name, in PARAMETER_NAMES order.",
+    "ValueError": "Often a reshape or a matrix product whose sizes do not match: cut theta "
+    "back into arrays with the size and shape of each parameter, taken from the arrays you "
+    "are given and in PARAMETER_NAMES order (never the dictionary's own order, never the "
+    "course network's sizes).",
+    "IndexError": "An index past the end of theta or of a parameter: loop over "
+    "range(theta.shape[0]), and take each parameter's size from its array.",
+}
+
+
 # --- the grader's own network tools ---------------------------------------------------
 
 
@@ -107,6 +126,115 @@ def numeric(net, X, Y, parameters, epsilon):
     return result
 
 
+def numeric_as_written(net, X, Y, parameters, epsilon, mistake: str) -> np.ndarray:
+    """The numeric gradient (one column, in PARAMETER_NAMES order) that a checker with a
+    common ``mistake`` computes, so that a learner's number can be recognised:
+    "forward": (J(theta + eps e_i) - J(theta)) / eps; "kept": entry i is never put back,
+    so every later entry is stepped from a point that carries the earlier steps;
+    "alias": J(theta - eps e_i) evaluated at theta itself (the minus step undid the plus
+    step on the same array), which halves each quotient of a forward difference."""
+    shapes = {n: parameters[n].shape for n in NAMES}
+    theta = vector(parameters)
+
+    def cost(t):
+        arrays, start = {}, 0
+        for name, shape in shapes.items():
+            size = int(np.prod(shape))
+            arrays[name] = t[start : start + size].reshape(shape)
+            start += size
+        return net.forward_propagation_n(X, Y, arrays)[0]
+
+    out = np.empty_like(theta)
+    plus, minus = theta.copy(), theta.copy()
+    here = cost(theta)
+    for i in range(theta.shape[0]):
+        if mistake != "kept":
+            plus, minus = theta.copy(), theta.copy()
+        plus[i] += epsilon
+        minus[i] -= epsilon
+        if mistake == "forward":
+            out[i] = (cost(plus) - here) / epsilon
+        elif mistake == "alias":
+            out[i] = (cost(plus) - here) / (2 * epsilon)
+        else:
+            out[i] = (cost(plus) - cost(minus)) / (2 * epsilon)
+    return out
+
+
+def diagnose_n(net, got: float, expected: float, params, gradients, X, Y, epsilon) -> None:
+    """If ``got``, a learner's gradient_check_n that differs from ``expected``, is what a
+    common mistake gives on these inputs, fail with that mistake in the learner's terms.
+    Only called on a wrong answer: it costs the grader a few more passes of the cost."""
+
+    def near(a: float, b: float) -> bool:
+        return abs(a - b) <= 1e-2 * abs(b) + 1e-12
+
+    if near(got, expected):
+        return
+    if got == 0:
+        checks.fail(
+            f"gradient_check_n({SIGNATURES['gradient_check_n']}, epsilon={epsilon:g}) returned "
+            f"exactly 0, where the grader's check gives {expected:.6g}. A relative difference "
+            "is exactly 0 only when the two vectors are identical to the last bit, which a "
+            "numeric gradient never is: either the number returned is not the relative "
+            "difference ||a - b|| / (||a|| + ||b||) of your two vectors, or your 'numeric' "
+            "vector is not a difference quotient of the cost (the analytic gradient again, "
+            "for example).",
+            section=RELATIVE,
+        )
+    analytic = vector(gradients, prefix="d")
+    central = numeric_as_written(net, X, Y, params, epsilon, "central")
+    candidates = [
+        (
+            relative(analytic, numeric_as_written(net, X, Y, params, epsilon, "kept")),
+            "of a checker that does not put entry i back after its steps: every later "
+            "entry is then stepped from a point that still carries the earlier steps. "
+            "Restore entry i to its old value (or start again from a fresh copy of theta) "
+            "before moving to the next entry.",
+        ),
+        (
+            relative(analytic, numeric_as_written(net, X, Y, params, epsilon, "alias")),
+            "of a checker whose J(theta - epsilon) is in fact J(theta), which makes each "
+            "numeric derivative about half the true one. That happens when the minus "
+            "vector is the same array as the plus vector (no copy), so the step down "
+            "undoes the step up: make two separate copies of theta.",
+        ),
+        (
+            relative(analytic, numeric_as_written(net, X, Y, params, epsilon, "forward")),
+            "of a one-sided (forward) difference, (J(theta + eps) - J(theta)) / eps. "
+            "The check uses the central difference: step entry i both up and down, and "
+            "divide the difference of the two costs by 2 * epsilon.",
+        ),
+        (
+            relative(analytic, 2 * central),
+            "of a checker that divides the difference of the two costs by epsilon "
+            "instead of 2 * epsilon, which doubles every numeric derivative.",
+        ),
+        (
+            float(np.linalg.norm(analytic - central)),
+            "of ||a - b|| alone, without dividing by ||a|| + ||b||. Without that division the "
+            "number grows with the size of the gradients instead of saying how far apart "
+            "they are.",
+        ),
+    ]
+    if epsilon != 1e-7:
+        candidates.append(
+            (
+                relative(analytic, numeric_as_written(net, X, Y, params, 1e-7, "central")),
+                f"of the check with epsilon = 1e-7, not the epsilon = {epsilon:g} it was "
+                "given. Use the epsilon argument for both steps and in the 2 * epsilon.",
+            )
+        )
+    for value, mistake in candidates:
+        if near(got, value) and not near(value, expected):
+            checks.fail(
+                f"gradient_check_n({SIGNATURES['gradient_check_n']}, epsilon={epsilon:g}) "
+                f"returned {got:.6g}, where the grader's check gives {expected:.6g}. "
+                f"{got:.6g} is exactly the value {mistake}",
+                section=RELATIVE if "||" in mistake else "central-difference",
+            )
+
+
 def relative(a, b) -> float:
     a, b = np.ravel(a), np.ravel(b)
     denominator = np.linalg.norm(a) + np.linalg.norm(b)
@@ -156,10 +284,42 @@ def draw_network(net, rng, *, sizes=None, m=None, margin=0.02, square=False):
 
 
 def shuffled(rng, mapping: dict) -> dict:
-    """The same dictionary with its keys in another order."""
+    """The same dictionary with its keys in another order (never its own: a file that
+    follows the dictionary's order must see a difference)."""
     keys = list(mapping)
-    order = rng.permutation(len(keys))
-    return {keys[i]: mapping[keys[i]] for i in order}
+    while True:
+        order = rng.permutation(len(keys))
+        if len(keys) < 2 or order[0] != 0:
+            return {keys[i]: mapping[keys[i]] for i in order}
+
+
+def order_text(mapping: dict) -> str:
+    return ", ".join(k for k in mapping if k.lstrip("d") in NAMES)
+
+
+def in_any_order(submission, rng, params, gradients, check, name="gradient_check_n"):
+    """``check(params, gradients)`` calls the learner's ``name`` and asserts on the answer.
+
+    It runs on shuffled dictionaries, as a learner's own code may build them. Only when it
+    fails does the same check run again on dictionaries in PARAMETER_NAMES order: if that
+    passes, the answer depends on the dictionaries' order, and the message says so."""
+    mixed_params, mixed_gradients = shuffled(rng, params), shuffled(rng, gradients)
+    try:
+        return check(mixed_params, mixed_gradients)
+    except checks.CheckFailed as failure:
+        try:
+            check(params, gradients)
+        except (checks.CheckFailed, LearnerError, WorkerFailure):
+            raise failure from None
+    checks.fail(
+        f"{name}({SIGNATURES[name]}) gives the right answer when the dictionaries list "
+        f"their keys as W1, b1, W2, b2, W3, b3, and a wrong one for the same arrays in "
+        f"another order (parameters: {order_text(mixed_params)}; gradients: "
+        f"{order_text(mixed_gradients)}). A dictionary's order can be anything: wherever "
+        "you build theta, the shapes that cut it back, or the gradient vector, follow "
+        "PARAMETER_NAMES, not the dictionary's own order.",
+        section=VECTORS,
+    )
 
 
 def project_data(net):
@@ -212,11 +372,16 @@ def call_text(submission, args: str | None = None) -> str:
 
 
 def check_not_mutated(submission, what="parameters"):
+    # The grader sees that the arrays changed, not how: the message says what usually
+    # causes it in this project, a step taken on the caller's arrays and not undone.
     checks.true(
         not submission.last.mutated,
-        f"{call_text(submission)} changed the {what} it was given. Perturb a copy "
-        "(theta.copy(), or vector_to_dictionary of a copied vector), never the caller's "
-        "arrays.",
+        f"{call_text(submission)} changed the {what} it was given: after the call they no "
+        "longer hold their old values. That happens when entries are stepped on the "
+        "caller's own arrays (or on a view of them, such as reshape(-1)) and not put back "
+        "exactly. Step a copy of theta, and restore entry i (or start from a fresh copy) "
+        "before moving to the next entry.",
+        section=VECTORS,
     )
 
 
@@ -367,8 +532,22 @@ def test_part1_two_zero_gradients_agree(submission, rng):
 # --- Part 2: vectors and the N-D check -------------------------------------------------
 
 
-def _check_vector(got, expected, call, what):
+def _check_vector(got, expected, call, what, own_order=None):
+    """``own_order``: the same arrays stacked in the dictionary's own order, the column a
+    loop over the dictionary gives (a common mistake, named when it is what came back)."""
     array = checks.as_array(got, call, what=what)
+    if (
+        own_order is not None
+        and array.shape == own_order.shape
+        and np.array_equal(array, own_order)
+        and not np.array_equal(array, expected)
+    ):
+        checks.fail(
+            f"{call} stacked the arrays in the dictionary's own order, which here is not "
+            f"W1, b1, W2, b2, W3, b3. A dictionary's order can be anything: loop over "
+            "PARAMETER_NAMES instead, so that entry i always means the same parameter.",
+            section=VECTORS,
+        )
     if array.shape != expected.shape:
         checks.fail(
             f"{call} returned an array of shape {array.shape}; expected a column of "
@@ -392,14 +571,21 @@ def test_part2_dictionary_to_vector_keeps_the_order(submission, rng, net):
     Whatever order the dictionary has, theta follows PARAMETER_NAMES."""
     for sizes in ((4, 5, 3), None):
         _, _, params, _ = draw_network(net, rng, sizes=sizes)
-        result = run(submission, "dictionary_to_vector", shuffled(rng, params))
+        mixed = shuffled(rng, params)
+        result = run(submission, "dictionary_to_vector", mixed)
         call = call_text(submission)
         check_not_mutated(submission)
         if not isinstance(result, tuple | list) or len(result) != 2:
             checks.fail(f"{call} returned {checks.show(result)}; expected a pair (theta, keys).")
         theta, keys = result
         expected = vector(params)
-        _check_vector(theta, expected, call, "W1, b1, W2, b2, W3, b3 in this order")
+        _check_vector(
+            theta,
+            expected,
+            call,
+            "W1, b1, W2, b2, W3, b3 in this order",
+            own_order=vector(mixed, names=list(mixed)),
+        )
         names = [n for n in NAMES for _ in range(params[n].size)]
         keys = list(np.asarray(keys).ravel()) if isinstance(keys, np.ndarray) else keys
         if not isinstance(keys, list | tuple) or len(keys) != len(names):
@@ -479,64 +665,95 @@ def test_part2_gradients_to_vector_matches_the_parameter_order(submission, rng, 
     )
 
 
+def call_n(submission, params, gradients, X, Y, epsilon: float | None = None) -> float:
+    """The learner's gradient_check_n as a float, with the parameters left unchanged."""
+    shown = SIGNATURES["gradient_check_n"] + ("" if epsilon is None else f", epsilon={epsilon:g}")
+    extra = {} if epsilon is None else {"epsilon": epsilon}
+    value = run(submission, "gradient_check_n", params, gradients, X, Y, shown=shown, **extra)
+    got = checks.as_float(value, f"gradient_check_n({shown})", "the relative difference, a number")
+    check_not_mutated(submission)
+    return got
+
+
 @pytest.mark.points(6)
 @pytest.mark.section(RELATIVE)
-def test_part2_gradient_check_n_scores_the_planted_bugs(submission, net):
+def test_part2_gradient_check_n_scores_the_planted_bugs(submission, rng, net):
     """Part 2: gradient_check_n gives about 0.285 for the stub's buggy backward pass."""
     X, Y, params, _, buggy, expected = planted_expectation(net)
-    got = checks.as_float(
-        run(submission, "gradient_check_n", params, buggy, X, Y),
-        call_text(submission),
-        "the relative difference, a number",
-    )
-    check_not_mutated(submission)
-    checks.close(
-        got,
-        expected,
-        call_text(submission),
-        rtol=1e-4,
-        why="These are the gradients of the stub's backward_propagation_n (with its "
-        "two planted bugs); the grader's own central differences give "
-        f"{expected:.6g}. Check the order of both vectors, the 2 * epsilon, and the "
-        "formula ||a - b|| / (||a|| + ||b||).",
-    )
+
+    def check(params_, buggy_):
+        got = call_n(submission, params_, buggy_, X, Y)
+        diagnose_n(net, got, expected, params, buggy, X, Y, 1e-7)
+        checks.close(
+            got,
+            expected,
+            "gradient_check_n(parameters, gradients, X, Y)",
+            rtol=1e-4,
+            why="These are the gradients of the stub's backward_propagation_n (with its "
+            "two planted bugs); the grader's own central differences give "
+            f"{expected:.6g}. Check the order of both vectors, the 2 * epsilon, and the "
+            "formula ||a - b|| / (||a|| + ||b||).",
+        )
+
+    in_any_order(submission, rng, params, buggy, check)
     # The same data with the bugs fixed: a number that is always about 0.285 is no check.
     X, Y, params, cache_ = project_data(net)
-    check_correct_n(submission, params, backward(X, Y, cache_), X, Y, 1e-7)
-
-
-def check_correct_n(submission, params, gradients, X, Y, epsilon: float) -> None:
-    """gradient_check_n scores correct gradients below THRESHOLD."""
-    shown = f"parameters, gradients, X, Y, {epsilon:g}"
-    call = f"gradient_check_n({shown})"
-    value = run(submission, "gradient_check_n", params, gradients, X, Y, epsilon, shown=shown)
-    got = checks.as_float(value, call, "the relative difference, a number")
-    check_not_mutated(submission)
-    checks.true(
-        0 <= got < THRESHOLD,
-        f"{call} returned {got:.6g} for gradients that are correct; a "
-        f"correct check gives below {THRESHOLD:g}. Check that the numeric vector and "
-        "the gradient vector list the parameters in the same order, and that each cost "
-        "is computed from a copy of theta with only entry i changed.",
+    check_correct_n(
+        submission, rng, net, params, backward(X, Y, cache_), X, Y, 1e-7, buggy_value=expected
     )
 
 
-def check_scaled_n(submission, rng, params, gradients, X, Y, epsilon: float) -> None:
+def check_correct_n(
+    submission, rng, net, params, gradients, X, Y, epsilon: float, buggy_value=None
+) -> None:
+    """gradient_check_n scores correct gradients below THRESHOLD (``buggy_value``: what it
+    gave for the planted bugs on the same data)."""
+
+    def check(params_, gradients_):
+        got = call_n(submission, params_, gradients_, X, Y, epsilon)
+        if 0 <= got < THRESHOLD:
+            return
+        if buggy_value is not None and abs(got - buggy_value) <= 1e-4 * buggy_value:
+            checks.fail(
+                f"gradient_check_n(parameters, gradients, X, Y, epsilon={epsilon:g}) returned "
+                f"{got:.6g} for correct gradients: the same number as for the planted bugs. "
+                "A checker's answer must depend on the gradients it is given: compute the "
+                "numeric gradient, then the relative difference of the two vectors.",
+                section=RELATIVE,
+            )
+        expected = whole(gradients, numeric(net, X, Y, params, epsilon))
+        diagnose_n(net, got, expected, params, gradients, X, Y, epsilon)
+        checks.fail(
+            f"gradient_check_n(parameters, gradients, X, Y, epsilon={epsilon:g}) returned "
+            f"{got:.6g} for gradients that are correct; a correct check gives below "
+            f"{THRESHOLD:g} (the grader's gives {expected:.3g}). Check that the numeric "
+            "vector and the gradient vector list the parameters in the same order, and "
+            "that each cost is computed from a copy of theta with only entry i changed.",
+        )
+
+    in_any_order(submission, rng, params, gradients, check)
+
+
+def check_scaled_n(submission, rng, net, params, gradients, X, Y, epsilon: float) -> None:
     """The same correct gradients, all multiplied by k, differ by |k - 1| / (|k| + 1)."""
     k = float(rng.uniform(1.5, 4))
     scaled = {key: k * value for key, value in gradients.items()}
-    shown = f"parameters, gradients, X, Y, {epsilon:g}"
-    call = f"gradient_check_n({shown})"
-    value = run(submission, "gradient_check_n", params, scaled, X, Y, epsilon, shown=shown)
-    checks.close(
-        checks.as_float(value, call, "the relative difference, a number"),
-        (k - 1) / (k + 1),
-        call,
-        rtol=1e-4,
-        why=f"Here every gradient is {k:.4g} times the true one, so the relative "
-        f"difference is |k - 1| / (|k| + 1) = {(k - 1) / (k + 1):.6g}, whatever the network. "
-        "A checker must see a wrong gradient as well as pass a right one.",
-    )
+    expected = (k - 1) / (k + 1)
+
+    def check(params_, scaled_):
+        got = call_n(submission, params_, scaled_, X, Y, epsilon)
+        diagnose_n(net, got, expected, params, scaled, X, Y, epsilon)
+        checks.close(
+            got,
+            expected,
+            f"gradient_check_n(parameters, gradients, X, Y, epsilon={epsilon:g})",
+            rtol=1e-4,
+            why=f"Here every gradient is {k:.4g} times the true one, so the relative "
+            f"difference is |k - 1| / (|k| + 1) = {expected:.6g}, whatever the network. "
+            "A checker must see a wrong gradient as well as pass a right one.",
+        )
+
+    in_any_order(submission, rng, params, scaled, check)
 
 
 @pytest.mark.points(4)
@@ -549,8 +766,8 @@ def test_part2_gradient_check_n_passes_correct_gradients(submission, rng, net):
         X, Y, params, cache_ = draw_network(net, rng)
         cases.append((X, Y, params, backward(X, Y, cache_), 1e-5))
     for X, Y, params, gradients, epsilon in cases:
-        check_correct_n(submission, params, gradients, X, Y, epsilon)
-        check_scaled_n(submission, rng, params, gradients, X, Y, epsilon)
+        check_correct_n(submission, rng, net, params, gradients, X, Y, epsilon)
+        check_scaled_n(submission, rng, net, params, gradients, X, Y, epsilon)
 
 
 @pytest.mark.points(5)
@@ -565,31 +782,50 @@ def test_part2_gradient_check_n_uses_central_differences_with_epsilon(submission
     # be off by ~epsilon, and one that ignores epsilon by much less.
     expected = whole(gradients, numeric(net, X, Y, params, epsilon))
     call = "gradient_check_n(parameters, gradients, X, Y, epsilon=1e-3)"
-    got = checks.as_float(
-        run(
-            submission,
-            "gradient_check_n",
-            params,
-            gradients,
-            X,
-            Y,
-            epsilon=epsilon,
-            shown=call[len("gradient_check_n(") : -1],
-        ),
-        call,
-        "the relative difference, a number",
-    )
-    checks.close(
-        got,
-        expected,
-        call,
-        rtol=0.05,
-        atol=1e-10,
-        why="With epsilon = 1e-3 the central difference (J(theta + eps) - "
-        "J(theta - eps)) / (2 eps) is off by ~eps**2 only; a one-sided difference is "
-        "off by ~eps, and ignoring epsilon gives another value. Use the epsilon "
-        "argument on both sides.",
-    )
+
+    def check(params_, gradients_):
+        got = call_n(submission, params_, gradients_, X, Y, epsilon)
+        diagnose_n(net, got, expected, params, gradients, X, Y, epsilon)
+        checks.true(
+            got >= expected / 3,
+            f"{call} returned {got:.3g}, far below {expected:.3g}, the truncation error "
+            "(~epsilon**2) that every central difference with epsilon = 1e-3 shows on "
+            "these correct gradients. Your numeric gradient was not computed with the "
+            "epsilon given (a smaller fixed step shows less error), or it is not a "
+            "difference quotient of the cost at all: step each entry by the epsilon "
+            "argument and evaluate forward_propagation_n.",
+        )
+        checks.close(
+            got,
+            expected,
+            call,
+            rtol=0.05,
+            atol=1e-10,
+            why="With epsilon = 1e-3 the central difference (J(theta + eps) - "
+            "J(theta - eps)) / (2 eps) is off by ~eps**2 only; a one-sided difference is "
+            "off by ~eps, and ignoring epsilon gives another value. Use the epsilon "
+            "argument on both sides.",
+        )
+
+    in_any_order(submission, rng, params, gradients, check)
+
+
+def expect_n(submission, net, X, Y, params, gradients, expected: float, why: str):
+    """A check for in_any_order: gradient_check_n at epsilon 1e-7 gives ``expected``."""
+
+    def check(params_, gradients_):
+        got = call_n(submission, params_, gradients_, X, Y)
+        diagnose_n(net, got, expected, params, gradients, X, Y, 1e-7)
+        checks.close(
+            got,
+            expected,
+            "gradient_check_n(parameters, gradients, X, Y)",
+            rtol=1e-3,
+            atol=1e-8,
+            why=why,
+        )
+
+    return check
 
 
 @pytest.mark.points(6)
@@ -611,21 +847,13 @@ def test_part2_gradient_check_n_measures_injected_bugs(submission, rng, net):
         else:
             gradients["d" + name] = change(gradients["d" + name])
         expected = whole(gradients, numeric(net, X, Y, params, 1e-7))
-        got = checks.as_float(
-            run(submission, "gradient_check_n", params, gradients, X, Y),
-            call_text(submission),
-            "the relative difference, a number",
+        why = (
+            f"Here d{name} is the true gradient {label}; the grader's own check gives "
+            f"{expected:.6g}. Read the layer sizes from the arrays, and keep the parameter "
+            "order of dictionary_to_vector in both vectors."
         )
-        checks.close(
-            got,
-            expected,
-            call_text(submission),
-            rtol=1e-3,
-            atol=1e-8,
-            why=f"Here d{name} is the true gradient {label}; the grader's own check "
-            f"gives {expected:.6g}. Read the layer sizes from the arrays, and keep "
-            "the parameter order of dictionary_to_vector in both vectors.",
-        )
+        check = expect_n(submission, net, X, Y, params, gradients, expected, why)
+        in_any_order(submission, rng, params, gradients, check)
 
 
 # --- Part 3: the fixed backward pass ---------------------------------------------------
@@ -688,18 +916,18 @@ def test_part3_your_checker_passes_your_backward(submission, rng, net):
     """Part 3: your own gradient_check_n scores your fixed backward pass below 2e-7."""
     X, Y, params, cache_ = project_data(net)
     gradients = _check_backward(submission, net, X, Y, params, cache_, "the project's data")
-    got = checks.as_float(
-        run(submission, "gradient_check_n", params, gradients, X, Y),
-        call_text(submission),
-        "the relative difference, a number",
-    )
-    checks.true(
-        0 <= got < THRESHOLD,
-        f"Your gradient_check_n gives {got:.6g} for your fixed backward pass, which the "
-        f"grader finds correct; it should be below {THRESHOLD:g}.",
-    )
+
+    def check(params_, gradients_):
+        got = call_n(submission, params_, gradients_, X, Y)
+        checks.true(
+            0 <= got < THRESHOLD,
+            f"Your gradient_check_n gives {got:.6g} for your fixed backward pass, which the "
+            f"grader finds correct; it should be below {THRESHOLD:g}.",
+        )
+
+    in_any_order(submission, rng, params, gradients, check)
     # ... and sees your gradients scaled by k as wrong.
-    check_scaled_n(submission, rng, params, gradients, X, Y, 1e-7)
+    check_scaled_n(submission, rng, net, params, gradients, X, Y, 1e-7)
 
 
 # --- Part 4: the report per parameter ----------------------------------------------------
@@ -732,12 +960,26 @@ def _read_report(submission, params, gradients, X, Y, **kwargs) -> dict:
             )
         shape = params[name].shape
         index = entry["index"]
-        if isinstance(index, int | np.integer) and 0 <= index < params[name].size:
-            index = np.unravel_index(int(index), shape)  # a flat index is just as clear
+        if isinstance(index, int | np.integer) and not isinstance(index, bool):
+            checks.fail(
+                f"{call}: the index for {name} is {index}, a flat position; expected a "
+                f"tuple in {name}'s own shape {shape}, so that parameters[{name!r}][index] "
+                "is that entry (e.g. (2, 0) for the third row of a column). A flat position "
+                "counts row by row; turn it into a tuple of row and column (NumPy has a "
+                "function that unravels it).",
+                section=THRESHOLDS,
+            )
+        if not isinstance(index, tuple):
+            checks.fail(
+                f"{call}: the index for {name} is {checks.show(index)}; expected a tuple "
+                f"of {len(shape)} whole numbers in {name}'s shape {shape}, such as (0, 0).",
+                section=THRESHOLDS,
+            )
         try:
-            index = tuple(int(i) for i in np.asarray(index).ravel())
+            valid = all(isinstance(i, int | np.integer) and not isinstance(i, bool) for i in index)
+            index = tuple(int(i) for i in index)
+            valid = valid and len(index) == len(shape) and all(i >= 0 for i in index)
             params[name][index]
-            valid = len(index) == len(shape) and all(i >= 0 for i in index)
         except (TypeError, ValueError, IndexError):
             valid = False
         if not valid:
@@ -757,17 +999,56 @@ def _read_report(submission, params, gradients, X, Y, **kwargs) -> dict:
     return parsed
 
 
-def _check_report(submission, net, X, Y, params, gradients, bugged: set[str], story: str):
+def _check_report(
+    submission, rng, net, X, Y, params, gradients, bugged: set[str], story: str
+) -> None:
     """The report's entries agree with the grader's own per-tensor check at epsilon 1e-7,
     and its largest difference is in one of the ``bugged`` parameters."""
-    report = _read_report(submission, params, gradients, X, Y)
-    call = call_text(submission)
     numbers = numeric(net, X, Y, params, 1e-7)
     expected = per_tensor(gradients, numbers)
+    in_any_order(
+        submission,
+        rng,
+        params,
+        gradients,
+        lambda p_, g_: _report_agrees(
+            submission,
+            _read_report(submission, p_, g_, X, Y),
+            gradients,
+            numbers,
+            expected,
+            bugged,
+            story,
+        ),
+        name="gradient_report",
+    )
+
+
+def _report_agrees(submission, report, gradients, numbers, expected, bugged, story):
+    call = call_text(submission)
+    overall = whole(gradients, numbers)
     for name in NAMES:
         got = report[name]
         analytic = gradients["d" + name]
+        whole_vector = abs(got["difference"] - overall) <= 1e-4 * overall
+        if whole_vector and abs(expected[name] - overall) > 1e-2 * overall:
+            checks.fail(
+                f"{call}[{name!r}]['difference'] is {got['difference']:.6g}, the difference "
+                f"of the whole vector, not {name}'s. {story} The grader's check of {name} "
+                f"alone gives {expected[name]:.3g}: compute ||a - b|| / (||a|| + ||b||) over "
+                f"{name}'s own analytic and numeric entries, so that each parameter gets its "
+                "own number.",
+                section=RELATIVE,
+            )
         if expected[name] > BUG:
+            if got["difference"] == 0:
+                said = "exactly 0, which means identical gradients"
+                checks.fail(
+                    f"{call}[{name!r}]['difference'] is {said}. {story} The grader's check "
+                    f"of {name} alone gives {expected[name]:.6g}: compute ||a - b|| / "
+                    f"(||a|| + ||b||) over {name}'s own analytic and numeric entries.",
+                    section=RELATIVE,
+                )
             checks.close(
                 got["difference"],
                 expected[name],
@@ -829,40 +1110,46 @@ def test_part4_report_of_correct_gradients(submission, rng, net):
     """Part 4: gradient_report has an entry per parameter, all quiet for correct gradients."""
     X, Y, params, cache_ = project_data(net)
     gradients = backward(X, Y, cache_)
-    report = _read_report(submission, params, gradients, X, Y)
-    check_not_mutated(submission)
     numbers = numeric(net, X, Y, params, 1e-7)
-    for name in NAMES:
-        got = report[name]
-        checks.true(
-            0 <= got["difference"] < QUIET,
-            f"{call_text(submission)}[{name!r}]['difference'] is "
-            f"{got['difference']:.6g} for correct gradients; expected below {QUIET:g}.",
-            section=RELATIVE,
-        )
-        index = got["index"]
-        checks.close(
-            got["analytic"],
-            gradients["d" + name][index],
-            f"{call_text(submission)}[{name!r}]['analytic']",
-            rtol=1e-12,
-            atol=1e-15,
-            why=f"It should be gradients['d{name}'][{index}].",
-        )
-        checks.close(
-            got["numeric"],
-            numbers[name][index],
-            f"{call_text(submission)}[{name!r}]['numeric']",
-            rtol=1e-5,
-            atol=1e-6,
-            why=f"It should be the central difference for {name}[{index}].",
-        )
+
+    def check(params_, gradients_):
+        report = _read_report(submission, params_, gradients_, X, Y)
+        check_not_mutated(submission)
+        call = call_text(submission)
+        for name in NAMES:
+            got = report[name]
+            checks.true(
+                0 <= got["difference"] < QUIET,
+                f"{call}[{name!r}]['difference'] is {got['difference']:.6g} for correct "
+                f"gradients; expected below {QUIET:g}.",
+                section=RELATIVE,
+            )
+            index = got["index"]
+            checks.close(
+                got["analytic"],
+                gradients["d" + name][index],
+                f"{call}[{name!r}]['analytic']",
+                rtol=1e-12,
+                atol=1e-15,
+                why=f"It should be gradients['d{name}'][{index}].",
+            )
+            checks.close(
+                got["numeric"],
+                numbers[name][index],
+                f"{call}[{name!r}]['numeric']",
+                rtol=1e-5,
+                atol=1e-6,
+                why=f"It should be the central difference for {name}[{index}].",
+            )
+
+    in_any_order(submission, rng, params, gradients, check, name="gradient_report")
     # The same report must see a wrong tensor: quiet everywhere is no check.
     name = str(rng.choice(NAMES))
     k = float(rng.uniform(1.5, 4))
     gradients["d" + name] = k * gradients["d" + name]
     _check_report(
         submission,
+        rng,
         net,
         X,
         Y,
@@ -886,40 +1173,55 @@ def test_part4_report_uses_central_differences_with_epsilon(submission, rng, net
     # (~1e-13): the analytic gradient passed off as the numeric one shows no such error.
     numbers = numeric(net, X, Y, params, epsilon)
     expected = per_tensor(gradients, numbers)
-    report = _read_report(submission, params, gradients, X, Y, epsilon=epsilon)
     call = "gradient_report(parameters, gradients, X, Y, epsilon=1e-3)"
-    for name in NAMES:
-        got = report[name]
-        checks.close(
-            got["difference"],
-            expected[name],
-            f"{call}[{name!r}]['difference']",
-            rtol=0.05,
-            atol=1e-10,
-            why=f"With epsilon = 1e-3 the central difference of every entry is off by "
-            f"~epsilon**2 (its truncation), so even correct gradients differ by about "
-            f"{expected[name]:.3g} in {name}. Use the epsilon argument, step both sides of "
-            "each entry, and compare with the numeric gradient you computed.",
-        )
-        index = got["index"]
-        checks.close(
-            got["numeric"],
-            numbers[name][index],
-            f"{call}[{name!r}]['numeric']",
-            rtol=1e-9,
-            atol=1e-10,
-            why=f"It should be (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps) for "
-            f"{name}[{index}] with eps = 1e-3, the epsilon given.",
-        )
+
+    def check(params_, gradients_):
+        report = _read_report(submission, params_, gradients_, X, Y, epsilon=epsilon)
+        for name in NAMES:
+            got = report[name]
+            checks.true(
+                got["difference"] >= expected[name] / 3,
+                f"{call}[{name!r}]['difference'] is {got['difference']:.3g}, far below "
+                f"{expected[name]:.3g}, the truncation error (~epsilon**2) that every central "
+                f"difference with epsilon = 1e-3 shows on {name}'s correct gradient. Your "
+                "numeric gradient was not computed with the epsilon given (a smaller fixed "
+                "step shows less error), or it is not a difference quotient of the cost at "
+                "all: step each entry by the epsilon argument and evaluate "
+                "forward_propagation_n.",
+            )
+            checks.close(
+                got["difference"],
+                expected[name],
+                f"{call}[{name!r}]['difference']",
+                rtol=0.05,
+                atol=1e-10,
+                why=f"With epsilon = 1e-3 the central difference of every entry is off by "
+                f"~epsilon**2 (its truncation), so even correct gradients differ by about "
+                f"{expected[name]:.3g} in {name}. Use the epsilon argument, step both sides "
+                "of each entry, and compare with the numeric gradient you computed.",
+            )
+            index = got["index"]
+            checks.close(
+                got["numeric"],
+                numbers[name][index],
+                f"{call}[{name!r}]['numeric']",
+                rtol=1e-9,
+                atol=1e-10,
+                why=f"It should be (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps) for "
+                f"{name}[{index}] with eps = 1e-3, the epsilon given.",
+            )
+
+    in_any_order(submission, rng, params, gradients, check, name="gradient_report")
 
 
 @pytest.mark.points(4)
 @pytest.mark.section(THRESHOLDS)
-def test_part4_report_names_the_planted_bugs(submission, net):
+def test_part4_report_names_the_planted_bugs(submission, rng, net):
     """Part 4: for the planted bugs the report points at W2 (1/3) and b1 (3/5), and only them."""
     X, Y, params, _, buggy, _ = planted_expectation(net)
     _check_report(
         submission,
+        rng,
         net,
         X,
         Y,
@@ -941,7 +1243,7 @@ def test_part4_report_finds_a_transpose(submission, rng, net):
         if relative(gradients["dW2"].T, gradients["dW2"]) > 1e-2:
             break
     gradients["dW2"] = gradients["dW2"].T.copy()
-    _check_report(submission, net, X, Y, params, gradients, {"W2"}, "Here dW2 is transposed.")
+    _check_report(submission, rng, net, X, Y, params, gradients, {"W2"}, "Here dW2 is transposed.")
 
 
 @pytest.mark.points(3)
@@ -954,6 +1256,7 @@ def test_part4_report_finds_a_missing_one_over_m(submission, rng, net):
     gradients["d" + name] = gradients["d" + name] * X.shape[1]
     _check_report(
         submission,
+        rng,
         net,
         X,
         Y,
@@ -976,6 +1279,7 @@ def test_part4_report_finds_a_wrong_relu_derivative(submission, rng, net):
             break
     _check_report(
         submission,
+        rng,
         net,
         X,
         Y,
@@ -1001,6 +1305,7 @@ def test_part4_report_finds_one_wrong_entry(submission, rng, net):
     index = tuple(int(i) for i in np.unravel_index(entry, gradients["d" + name].shape))
     _check_report(
         submission,
+        rng,
         net,
         X,
         Y,

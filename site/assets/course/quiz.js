@@ -345,11 +345,16 @@
       var value = evaluate(parse(typed, [], []), {});
       if (!isFinite(value)) throw new ReadError(typed + " is not a finite number.");
       var error = Math.abs(value - question.answer);
-      return error <= question.tolerance
-        ? { right: true }
-        : { right: false, message: "Your answer " + format(value) + " is off by " +
-            format(error) + "; the answer is " + question.answerText + " (within " +
-            format(question.tolerance) + ")." };
+      if (error <= question.tolerance) return { right: true };
+      // As grader/quiz.py: a known wrong value names its slip; the tolerance only for a near miss.
+      var remarks = Object.keys(question.feedback || {}).filter(function (known) {
+        return Math.abs(value - Number(known)) <= question.tolerance;
+      }).map(function (known) { return question.feedback[known]; });
+      var near = error <= 1000 * question.tolerance
+        ? " (within " + format(question.tolerance) + ")" : "";
+      return { right: false, message: "Your answer " + format(value) + " is off by " +
+          format(error) + "; the answer is " + question.answerText + near + ".",
+        notes: remarks };
     }
     var tree = parse(typed, question.variables, question.functions);
     var details = { answer: typed.replace(/\s+/g, " ") };

@@ -1,4 +1,7 @@
-"""Wrong: takes abs(h), so a negative step does not give the backward difference."""
+"""Wrong: takes abs(h), so a negative step does not give the backward difference.
+
+mistake: sign of h | abs(h)
+"""
 
 import math
 

@@ -1,5 +1,8 @@
 """Wrong: raises ValueError for every step, so the bad steps are refused but no slope is
-ever computed."""
+ever computed.
+
+mistake: usable step
+"""
 
 
 def forward_difference(f, x, h):

@@ -1,4 +1,7 @@
-"""Wrong: steps backwards, (f(x) - f(x - h)) / h, so the error has the wrong sign."""
+"""Wrong: steps backwards, (f(x) - f(x - h)) / h, so the error has the wrong sign.
+
+mistake: backward difference
+"""
 
 import math
 

@@ -1,4 +1,7 @@
-"""Wrong: uses the central difference, so a quadratic's error is 0 instead of a*h."""
+"""Wrong: uses the central difference, so a quadratic's error is 0 instead of a*h.
+
+mistake: central difference
+"""
 
 import math
 

@@ -1,4 +1,7 @@
-"""Wrong: loops over a flattened copy and returns a flat list, losing the array's shape."""
+"""Wrong: loops over a flattened copy and returns a flat list, losing the array's shape.
+
+mistake: Python list | shape
+"""
 
 import math
 

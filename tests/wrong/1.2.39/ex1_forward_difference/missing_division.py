@@ -1,4 +1,7 @@
-"""Wrong: forgets to divide by h and returns the rise, not the slope."""
+"""Wrong: forgets to divide by h and returns the rise, not the slope.
+
+mistake: not divided by h
+"""
 
 import math
 

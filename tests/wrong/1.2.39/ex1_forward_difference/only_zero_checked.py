@@ -1,4 +1,7 @@
-"""Wrong: rejects h == 0 but lets an infinite or nan step through."""
+"""Wrong: rejects h == 0 but lets an infinite or nan step through.
+
+mistake: infinite
+"""
 
 
 def forward_difference(f, x, h):

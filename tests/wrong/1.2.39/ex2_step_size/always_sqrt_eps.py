@@ -1,5 +1,8 @@
 """Wrong: best_step returns the step nearest sqrt(eps) ~ 1.5e-8 without computing any
-error: right for gently curved functions, wrong wherever the best step depends on f."""
+error: right for gently curved functions, wrong wherever the best step depends on f.
+
+mistake: depends on f
+"""
 
 import numpy as np
 

@@ -1,5 +1,8 @@
 """Wrong: best_step walks down the steps and stops when the error first grows, which
-works only when the steps come sorted from large to small."""
+works only when the steps come sorted from large to small.
+
+mistake: not sorted | first rise in error
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: measures the central difference's errors, not the forward difference's."""
+"""Wrong: measures the central difference's errors, not the forward difference's.
+
+mistake: central difference
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: divides by |dfdx(x)|, giving relative errors where absolute ones were asked."""
+"""Wrong: divides by |dfdx(x)|, giving relative errors where absolute ones were asked.
+
+mistake: relative errors
+"""
 
 import numpy as np
 

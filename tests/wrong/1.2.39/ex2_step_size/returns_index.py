@@ -1,4 +1,7 @@
-"""Wrong: best_step returns the position of the smallest error, not the step itself."""
+"""Wrong: best_step returns the position of the smallest error, not the step itself.
+
+mistake: index
+"""
 
 import numpy as np
 

@@ -1,5 +1,8 @@
 """Wrong: keeps the sign of estimate - dfdx(x), so errors below the truth are negative and
-best_step picks the most negative one."""
+best_step picks the most negative one.
+
+mistake: came out negative | absolute value
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: assumes a smaller step is always better, so best_step returns min(steps)."""
+"""Wrong: assumes a smaller step is always better, so best_step returns min(steps).
+
+mistake: smallest of the steps | smaller step is not always better
+"""
 
 import numpy as np
 

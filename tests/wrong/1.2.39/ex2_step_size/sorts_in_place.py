@@ -1,4 +1,7 @@
-"""Wrong: sorts the caller's steps array in place before choosing."""
+"""Wrong: sorts the caller's steps array in place before choosing.
+
+mistake: changed the steps
+"""
 
 import numpy as np
 

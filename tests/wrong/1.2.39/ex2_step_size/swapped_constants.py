@@ -1,4 +1,7 @@
-"""Wrong: names the two ends of the V the wrong way round."""
+"""Wrong: names the two ends of the V the wrong way round.
+
+mistake: swapped
+"""
 
 import numpy as np
 

@@ -1,5 +1,8 @@
 """Wrong: raises ValueError for every input, so bad spacings and short inputs are refused
-but no slope is ever computed."""
+but no slope is ever computed.
+
+mistake: good input
+"""
 
 
 def sampled_derivative(y, dx):

@@ -1,5 +1,8 @@
 """Wrong: takes central differences (y[i+2] - y[i]) / (2 dx), which gives n - 2 values
-centred on the inner samples, not the n - 1 forward differences."""
+centred on the inner samples, not the n - 1 forward differences.
+
+mistake: central differences
+"""
 
 import numpy as np
 

@@ -1,5 +1,8 @@
 """Wrong: fills an output made with np.zeros_like(y), which is an integer array for
-integer samples, so fractional slopes are truncated."""
+integer samples, so fractional slopes are truncated.
+
+mistake: integer array
+"""
 
 import numpy as np
 

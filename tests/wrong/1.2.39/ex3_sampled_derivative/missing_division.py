@@ -1,4 +1,7 @@
-"""Wrong: returns the differences y[i+1] - y[i] without dividing by dx."""
+"""Wrong: returns the differences y[i+1] - y[i] without dividing by dx.
+
+mistake: not divided by dx
+"""
 
 import numpy as np
 

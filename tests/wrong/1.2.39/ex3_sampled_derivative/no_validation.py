@@ -1,5 +1,8 @@
 """Wrong: never checks dx or the number of samples, so bad input gives nan, inf or an
-empty array instead of a ValueError."""
+empty array instead of a ValueError.
+
+mistake: spacing of 0
+"""
 
 import numpy as np
 

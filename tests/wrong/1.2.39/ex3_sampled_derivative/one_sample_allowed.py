@@ -1,4 +1,7 @@
-"""Wrong: only an empty input is rejected; a single sample returns an empty array."""
+"""Wrong: only an empty input is rejected; a single sample returns an empty array.
+
+mistake: fewer than 2 samples
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: rejects dx == 0 but lets a negative spacing through."""
+"""Wrong: rejects dx == 0 but lets a negative spacing through.
+
+mistake: negative spacing
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: subtracts the wrong way round, (y[i] - y[i+1]) / dx, flipping every sign."""
+"""Wrong: subtracts the wrong way round, (y[i] - y[i+1]) / dx, flipping every sign.
+
+mistake: sign flipped | wrong way round
+"""
 
 import numpy as np
 

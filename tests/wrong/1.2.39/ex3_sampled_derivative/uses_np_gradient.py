@@ -1,5 +1,8 @@
 """Wrong: uses np.gradient, which returns n values (central differences inside), not the
-n - 1 forward differences asked for."""
+n - 1 forward differences asked for.
+
+mistake: np.gradient
+"""
 
 import numpy as np
 

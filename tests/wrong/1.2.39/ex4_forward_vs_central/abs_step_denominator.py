@@ -1,4 +1,7 @@
-"""Wrong: takes abs(h) in the denominator only, so a negative step flips the sign."""
+"""Wrong: takes abs(h) in the denominator only, so a negative step flips the sign.
+
+mistake: abs(h)
+"""
 
 import numpy as np
 

@@ -1,5 +1,8 @@
 """Wrong: the order is the slope through the first and last step only, not the
-least-squares slope over all the steps."""
+least-squares slope over all the steps.
+
+mistake: first and the last point
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: central_difference is really a forward difference, so a quadratic is off by a*h."""
+"""Wrong: central_difference is really a forward difference, so a quadratic is off by a*h.
+
+mistake: forward difference
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: ignores the method given and always measures a forward difference."""
+"""Wrong: ignores the method given and always measures a forward difference.
+
+mistake: method you are given | method passed in
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: divides by h instead of 2h, so every estimate is twice the slope."""
+"""Wrong: divides by h instead of 2h, so every estimate is twice the slope.
+
+mistake: twice the central difference | 2h apart
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: returns the whole np.polyfit result (slope and intercept), not the slope."""
+"""Wrong: returns the whole np.polyfit result (slope and intercept), not the slope.
+
+mistake: slope alone | intercept
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: keeps the sign of the error, so negative errors give log(nan)."""
+"""Wrong: keeps the sign of the error, so negative errors give log(nan).
+
+mistake: negative | a distance
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: fits log h against log error (the axes swapped), which gives 1/p, not p."""
+"""Wrong: fits log h against log error (the axes swapped), which gives 1/p, not p.
+
+mistake: axes swapped
+"""
 
 import numpy as np
 

@@ -2,6 +2,8 @@
 
 Right to round-off everywhere, but nothing numeric happens: at large |x| and a small h
 the floating-point central difference differs from 2x, and this does not.
+
+mistake: 2*x itself
 """
 
 import numpy as np

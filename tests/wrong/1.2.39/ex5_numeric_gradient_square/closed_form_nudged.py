@@ -1,4 +1,7 @@
-"""Wrong: 2*x nudged by a fixed relative amount, to look like a rounded difference quotient."""
+"""Wrong: 2*x nudged by a fixed relative amount, to look like a rounded difference quotient.
+
+mistake: 2*x changed by a relative
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: a forward difference, whose error h is far above round-off."""
+"""Wrong: a forward difference, whose error h is far above round-off.
+
+mistake: forward difference
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: a central difference, but always with h = 1e-5, whatever step it is given."""
+"""Wrong: a central difference, but always with h = 1e-5, whatever step it is given.
+
+mistake: step 1e-05 whatever h is given | use the step passed in
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: copies x but keeps its integer dtype, so x + h steps are truncated."""
+"""Wrong: copies x but keeps its integer dtype, so x + h steps are truncated.
+
+mistake: integer
+"""
 
 import numpy as np
 

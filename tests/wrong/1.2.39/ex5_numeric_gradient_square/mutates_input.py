@@ -1,4 +1,7 @@
-"""Wrong: adds h to the caller's array in place (and subtracts it again)."""
+"""Wrong: adds h to the caller's array in place (and subtracts it again).
+
+mistake: x += h | in place
+"""
 
 import numpy as np
 

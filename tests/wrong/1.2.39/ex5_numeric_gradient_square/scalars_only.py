@@ -1,4 +1,7 @@
-"""Wrong: loops with math on Python floats and returns a flat list for arrays."""
+"""Wrong: loops with math on Python floats and returns a flat list for arrays.
+
+mistake: shape
+"""
 
 
 def square(x):

@@ -1,6 +1,8 @@
 """Wrong: the quotient simplified on paper, 4*x*h / (2*h), which is 2*x in disguise.
 
 square is never evaluated at x + h or x - h, so the result keeps none of their round-off.
+
+mistake: 2*x itself
 """
 
 import numpy as np

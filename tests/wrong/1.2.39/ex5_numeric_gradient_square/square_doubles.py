@@ -1,4 +1,7 @@
-"""Wrong: square returns 2*x, confusing the function with its derivative."""
+"""Wrong: square returns 2*x, confusing the function with its derivative.
+
+mistake: the derivative of x**2
+"""
 
 import numpy as np
 

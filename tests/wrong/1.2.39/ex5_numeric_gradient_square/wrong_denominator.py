@@ -1,4 +1,7 @@
-"""Wrong: divides the central difference by h instead of 2h, giving 4x."""
+"""Wrong: divides the central difference by h instead of 2h, giving 4x.
+
+mistake: divided by h instead of 2h
+"""
 
 import numpy as np
 

@@ -1,5 +1,8 @@
 """Wrong: recognises the textbook formulas by their printed form and returns memorised
-answers, so a stencil drawn at grade time (or a step of 3*h) gets a wrong term."""
+answers, so a stencil drawn at grade time (or a step of 3*h) gets a wrong term.
+
+mistake: step of | from memory
+"""
 
 import sympy
 

@@ -1,5 +1,10 @@
 """Wrong: the expansion is right, but the orders name the derivative (2 and 3), not the
-power of h (1 and 2)."""
+power of h (1 and 2).
+
+mistake: not the order of the derivative
+"""
+
+import itertools
 
 import sympy
 
@@ -12,8 +17,7 @@ f = sympy.Function("f")
 
 def leading_error_term(approximation):
     error = approximation - sympy.Derivative(f(x), x)
-    for n in range(12):
+    for n in itertools.count():
         term = sympy.expand(sympy.series(error, h, 0, n).removeO().doit())
         if term != 0:
             return term
-    return sympy.S.Zero

@@ -1,4 +1,9 @@
-"""Wrong: expands f'(x) minus the approximation, so every term has the opposite sign."""
+"""Wrong: expands f'(x) minus the approximation, so every term has the opposite sign.
+
+mistake: wrong sign
+"""
+
+import itertools
 
 import sympy
 
@@ -11,8 +16,7 @@ f = sympy.Function("f")
 
 def leading_error_term(approximation):
     error = sympy.Derivative(f(x), x) - approximation
-    for n in range(12):
+    for n in itertools.count():
         term = sympy.expand(sympy.series(error, h, 0, n).removeO().doit())
         if term != 0:
             return term
-    return sympy.S.Zero

@@ -1,4 +1,7 @@
-"""Wrong: looks no further than h**2, so the five-point stencil comes back as 0."""
+"""Wrong: looks no further than h**2, so the five-point stencil comes back as 0.
+
+mistake: fixed n | grow n
+"""
 
 import sympy
 

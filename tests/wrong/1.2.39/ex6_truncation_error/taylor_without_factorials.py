@@ -1,4 +1,7 @@
-"""Wrong: a hand-made Taylor series that forgets the 1/n! of each term."""
+"""Wrong: a hand-made Taylor series that forgets the 1/n! of each term.
+
+mistake: 1/n!
+"""
 
 import sympy
 

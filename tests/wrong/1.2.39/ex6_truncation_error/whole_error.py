@@ -1,4 +1,7 @@
-"""Wrong: returns the whole truncated error up to h**3, not only its leading term."""
+"""Wrong: returns the whole truncated error up to h**3, not only its leading term.
+
+mistake: only the term with the lowest power
+"""
 
 import sympy
 

@@ -1,5 +1,10 @@
 """Wrong: the coefficient and power of h are right, but the derivative is one order too
-low (h/2 f' instead of h/2 f'')."""
+low (h/2 f' instead of h/2 f'').
+
+mistake: the derivative of f is not
+"""
+
+import itertools
 
 import sympy
 
@@ -12,11 +17,10 @@ f = sympy.Function("f")
 
 def leading_error_term(approximation):
     error = approximation - sympy.Derivative(f(x), x)
-    for n in range(12):
+    for n in itertools.count():
         term = sympy.expand(sympy.series(error, h, 0, n).removeO().doit())
         if term != 0:
             (derivative,) = term.atoms(sympy.Derivative)
             order = derivative.derivative_count
             lower = f(x) if order == 1 else sympy.Derivative(f(x), (x, order - 1))
             return term.subs(derivative, lower)
-    return sympy.S.Zero

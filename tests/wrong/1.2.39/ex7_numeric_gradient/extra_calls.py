@@ -1,4 +1,7 @@
-"""Wrong: evaluates f(x) again for every entry (to watch the loss), 3n calls in all."""
+"""Wrong: evaluates f(x) again for every entry (to watch the loss), 3n calls in all.
+
+mistake: 3 per entry
+"""
 
 import numpy as np
 

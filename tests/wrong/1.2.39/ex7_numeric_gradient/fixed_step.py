@@ -1,4 +1,7 @@
-"""Wrong: ignores the h it is given and always steps by 1e-5."""
+"""Wrong: ignores the h it is given and always steps by 1e-5.
+
+mistake: step 1e-05 whatever h is given
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: returns the gradient as a flat vector instead of in x's shape."""
+"""Wrong: returns the gradient as a flat vector instead of in x's shape.
+
+mistake: x's own shape
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: a forward difference per entry, whose error h/2 * f'' is far above round-off."""
+"""Wrong: a forward difference per entry, whose error h/2 * f'' is far above round-off.
+
+mistake: forward difference
+"""
 
 import numpy as np
 

@@ -1,5 +1,8 @@
 """Wrong: stores the slopes in np.zeros_like(x), which is an integer array for integer x,
-and steps an integer copy, so h is lost."""
+and steps an integer copy, so h is lost.
+
+mistake: integer
+"""
 
 import numpy as np
 

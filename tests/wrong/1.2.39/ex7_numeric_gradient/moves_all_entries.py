@@ -1,5 +1,8 @@
 """Wrong: moves every entry at once, so each 'partial derivative' is the directional
-derivative along (1, 1, ..., 1)."""
+derivative along (1, 1, ..., 1).
+
+mistake: every entry was moved at once
+"""
 
 import numpy as np
 

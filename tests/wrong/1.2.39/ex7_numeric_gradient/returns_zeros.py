@@ -1,5 +1,8 @@
 """Wrong: returns zeros shaped like x without ever calling f: a right shape, a right
-dtype and an unchanged x, but no gradient."""
+dtype and an unchanged x, but no gradient.
+
+mistake: f was never called
+"""
 
 import numpy as np
 

@@ -1,5 +1,8 @@
 """Wrong: moves the caller's own x by +h and -h and restores it by arithmetic, which
-leaves x changed by round-off."""
+leaves x changed by round-off.
+
+mistake: changed the array x
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: gradient_check ignores the epsilon it is given and always steps by 1e-5."""
+"""Wrong: gradient_check ignores the epsilon it is given and always steps by 1e-5.
+
+mistake: epsilon you are given | not the epsilon given
+"""
 
 import numpy as np
 

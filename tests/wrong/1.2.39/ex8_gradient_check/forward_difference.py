@@ -1,4 +1,7 @@
-"""Wrong: gradient_check uses a forward difference, whose error is of order epsilon."""
+"""Wrong: gradient_check uses a forward difference, whose error is of order epsilon.
+
+mistake: forward
+"""
 
 import numpy as np
 

@@ -1,5 +1,8 @@
 """Wrong: verdict uses <= at the thresholds (1e-7 counts as correct, 1e-3 as inspect)
-and lets nan through as correct."""
+and lets nan through as correct.
+
+mistake: strict <
+"""
 
 import numpy as np
 

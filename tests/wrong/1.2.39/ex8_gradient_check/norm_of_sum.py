@@ -1,4 +1,7 @@
-"""Wrong: divides by the norm of the sum, ||a + b||, instead of the sum of the norms."""
+"""Wrong: divides by the norm of the sum, ||a + b||, instead of the sum of the norms.
+
+mistake: norm of the sum
+"""
 
 import numpy as np
 

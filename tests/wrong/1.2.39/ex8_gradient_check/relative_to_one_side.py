@@ -1,4 +1,7 @@
-"""Wrong: divides by the norm of the analytic gradient only, so a flipped sign scores 2."""
+"""Wrong: divides by the norm of the analytic gradient only, so a flipped sign scores 2.
+
+mistake: one norm alone
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: uses the spectral norm (ord=2) for matrices instead of the norm of all entries."""
+"""Wrong: uses the spectral norm (ord=2) for matrices instead of the norm of all entries.
+
+mistake: ord=2
+"""
 
 import numpy as np
 

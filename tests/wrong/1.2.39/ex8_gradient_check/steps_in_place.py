@@ -1,4 +1,7 @@
-"""Wrong: steps the caller's own x in place and restores it by arithmetic."""
+"""Wrong: steps the caller's own x in place and restores it by arithmetic.
+
+mistake: changed the array x
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Wrong: no special case for two zero gradients, so 0/0 gives nan."""
+"""Wrong: no special case for two zero gradients, so 0/0 gives nan.
+
+mistake: 0/0
+"""
 
 import numpy as np
 

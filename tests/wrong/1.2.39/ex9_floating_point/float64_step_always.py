@@ -1,5 +1,8 @@
 """Wrong: uses float64's epsilon for every dtype in optimal_step, and accepts any
-method as central."""
+method as central.
+
+mistake: float64's epsilon
+"""
 
 import math
 

@@ -1,4 +1,7 @@
-"""Wrong: hides the look-up in a module constant and a helper (still spotted)."""
+"""Wrong: hides the look-up in a module constant and a helper (still spotted).
+
+mistake: looks the answer up
+"""
 
 import math
 from sys import float_info as info

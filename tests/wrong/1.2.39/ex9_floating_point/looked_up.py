@@ -1,4 +1,7 @@
-"""Wrong: looks machine epsilon up with np.finfo instead of finding it."""
+"""Wrong: looks machine epsilon up with np.finfo instead of finding it.
+
+mistake: looks the answer up
+"""
 
 import math
 

@@ -1,4 +1,7 @@
-"""Wrong: counts lost digits with the natural logarithm (and bits would be log2)."""
+"""Wrong: counts lost digits with the natural logarithm (and bits would be log2).
+
+mistake: natural logarithm
+"""
 
 import math
 

@@ -1,4 +1,7 @@
-"""Wrong: no edge cases: a == b divides by zero, and no loss comes out negative."""
+"""Wrong: no edge cases: a == b divides by zero, and no loss comes out negative.
+
+mistake: a == b
+"""
 
 import math
 

@@ -1,4 +1,7 @@
-"""Wrong: halves once too often and returns the unit round-off eps/2."""
+"""Wrong: halves once too often and returns the unit round-off eps/2.
+
+mistake: one halving too many
+"""
 
 import math
 

@@ -1,4 +1,7 @@
-"""Wrong: halves in Python floats, so every dtype gets float64's epsilon."""
+"""Wrong: halves in Python floats, so every dtype gets float64's epsilon.
+
+mistake: Python floats
+"""
 
 import math
 

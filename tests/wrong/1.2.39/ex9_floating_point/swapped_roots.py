@@ -1,4 +1,7 @@
-"""Wrong: swaps the roots: cbrt(eps) for forward and sqrt(eps) for central."""
+"""Wrong: swaps the roots: cbrt(eps) for forward and sqrt(eps) for central.
+
+mistake: swapped
+"""
 
 import math
 

@@ -1,4 +1,7 @@
-"""Wrong: does not scale the step with |x|, so it is lost next to large x."""
+"""Wrong: does not scale the step with |x|, so it is lost next to large x.
+
+mistake: not scaled with x
+"""
 
 import math
 
