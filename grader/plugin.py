@@ -165,7 +165,8 @@ def unwritten_function(error: BaseException | None) -> str:
 
 # What an exception raised by learner code usually means, whatever the exercise. A suite
 # may add what it usually means in its own exercise: a module-level ``ERROR_ADVICE`` dict
-# from an exception's type name (any name in its class hierarchy) to a sentence.
+# from an exception's type name (any name in its class hierarchy), or from
+# "function:TypeName" for one function of the exercise, to a sentence.
 GENERAL_ADVICE = {
     "ZeroDivisionError": "A division by zero: look for a denominator that can be 0 "
     "(a step, a norm, a sum) and decide what the answer is in that case.",
@@ -191,12 +192,15 @@ GENERAL_ADVICE = {
 }
 
 
-def explain(info: dict, advice: dict[str, str]) -> str:
-    """What usually causes the learner's exception: the suite's own advice for its
-    exercise first, else the general one, matched on the exception's class hierarchy."""
-    for name in info.get("mro") or [info.get("type", "")]:
-        if name in advice:
-            return advice[name]
+def explain(info: dict, advice: dict[str, str], function: str = "") -> str:
+    """What usually causes the learner's exception: the suite's own advice for the
+    function that raised it ("vector_to_dictionary:KeyError"), then for its exercise
+    ("KeyError"), else the general one, matched on the exception's class hierarchy."""
+    names = info.get("mro") or [info.get("type", "")]
+    for key in [f"{function}:{name}" for name in names] + names:
+        if key in advice:
+            return advice[key]
+    for name in names:
         if name in GENERAL_ADVICE:
             return GENERAL_ADVICE[name]
     return ""
@@ -237,7 +241,7 @@ def learner_message(
             return f"{call} tried to stop the program ({kind}){line}. Return a value instead."
         # What usually causes it comes first: a one-line summary keeps it, and Python's
         # own words, the technical part, come last.
-        why = explain(info, advice or {})
+        why = explain(info, advice or {}, call.split("(")[0])
         said = info.get("message", "").strip().rstrip(".")
         if not why:
             return f"{call} raised {kind}{line}" + (f": {said}." if said else ".")

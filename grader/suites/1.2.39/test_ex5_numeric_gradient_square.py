@@ -168,6 +168,12 @@ def diagnose(x, h: float, got: np.ndarray, missed: np.ndarray) -> str:
         return INTEGER
     # Computed in float64 as a learner would: they agree to far better than round-off.
     computed = [(_one_sided(x, h, 1.0), FORWARD), (_one_sided(x, h, -1.0), BACKWARD)]
+    half = (
+        f"a central difference with half steps, (f(x + h/2) - f(x - h/2)) / h: the step "
+        f"taken to each side is h/2 = {h / 2:g}, not h. The statement's central difference "
+        "steps a whole h to each side and divides by the distance 2h"
+    )
+    computed.append((central_quotients(x, h / 2), half))
     if h != 1e-5:
         fixed = (
             f"a central difference with the step 1e-05 whatever h is given (here h = {h:g}): "

@@ -219,6 +219,14 @@ def what_is_wrong(got, weights: dict, step=ONE) -> str | None:
             "f(x + s) = sum of s**n / n! * f^(n)(x)."
         )
     got_power = power_of_h(got)
+    if got_power == 0 and got.has(sympy.Derivative):
+        return (
+            f"it returned {text(got)}, a term in h**0 with a derivative of f in it: the "
+            "f'(x) of the approximation did not cancel the Derivative(f(x), x) subtracted. "
+            "That is what happens when the expansion still holds series()'s Subs(...) form "
+            "of the derivatives: call .doit() on the expansion before subtracting, so that "
+            f"they become Derivative(f(x), x) and cancel. The leading term here is in h**{p}."
+        )
     if got_power != p:
         return (
             f"it returned {text(got)}, a term in h**{got_power}; the leading term here is in "

@@ -236,7 +236,13 @@ def step_mistake(got: float, method: str, x: float, dtype: type) -> str:
         (
             eps ** (1 / root),
             "the step for x = 1, not scaled with x: next to a large x the numbers are spaced "
-            "|x| times wider, so the step grows with max(1, |x|)",
+            "|x| times wider, so the step grows with max(1, |x|)"
+            + (
+                ". For a negative x, max(1, x) is 1: the scale needs the absolute value, "
+                "max(1, |x|)"
+                if x < -1
+                else ""
+            ),
         ),
         (
             eps ** (1 / root) * abs(x),

@@ -49,9 +49,15 @@ ERROR_ADVICE = {
     "both gradients are zero there, so |a - b| / (|a| + |b|) is 0/0. Two zero gradients "
     "agree: when the denominator is zero, the relative difference is 0.0 (project page, "
     "Part 1).",
-    "KeyError": "The parameters are named W1, b1, ..., b3 and their gradients dW1, db1, "
-    "..., db3 (with a d); a gradients dictionary also holds dZ3, dA2, ... Pick the six you "
-    "need by name, in PARAMETER_NAMES order.",
+    "gradients_to_vector:KeyError": "The parameters are named W1, b1, ..., b3 and their "
+    "gradients dW1, db1, ..., db3 (with a d); a gradients dictionary also holds dZ3, dA2, "
+    "... Pick the six you need by name, in PARAMETER_NAMES order.",
+    "vector_to_dictionary:KeyError": "vector_to_dictionary is given its names with the "
+    "shapes: the grader also passes names other than W1, ..., b3. Take the names, their "
+    "order and their shapes from the shapes argument you are given, not from "
+    "PARAMETER_NAMES.",
+    "KeyError": "A dictionary has no such key: compare the names your code looks up with "
+    "the keys of the dictionary it was given (gradients have a d: dW1, db1, ...).",
     "ValueError": "Often a reshape or a matrix product whose sizes do not match: cut theta "
     "back into arrays with the size and shape of each parameter, taken from the arrays you "
     "are given and in PARAMETER_NAMES order (never the dictionary's own order, never the "
