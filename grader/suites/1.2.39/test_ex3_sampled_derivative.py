@@ -176,6 +176,15 @@ def _mistakes(y: np.ndarray, dx: float) -> list[tuple[np.ndarray, str]]:
                 f"samples have {n - 1} pairs, starting at i = 0.",
             ),
         ]
+    if n > 2:
+        found.append(
+            (
+                np.append(d[:-1], 0.0),
+                f"All slopes right but the last, which is 0: the last pair (y[{n - 2}], "
+                f"y[{n - 1}]) was never computed, so the loop stops one pair early. {n} samples "
+                f"have {n - 1} pairs: the loop runs over i = 0, ..., {n - 2}.",
+            )
+        )
     found += [
         (
             np.append(d, 0.0),

@@ -80,6 +80,13 @@ ALL_AT_ONCE = (
 )
 
 
+ROWS = (
+    "one number per row: x[i] with a single index is a whole row of a matrix, so each "
+    "step moved the entire row i and the gradient got one slope per row. Move one entry "
+    "at a time: loop over every index of x (np.ndindex(x.shape), or a flat view)"
+)
+
+
 def left_moved(index: tuple[int, ...], where: str) -> str:
     return (
         f"right at index {index}, then off: entry i was never put back after its two calls, "
@@ -123,6 +130,14 @@ def diagnose(
     moved = get(f.name, **f.params)
     together = (moved(point + h) - moved(point - h)) / (2 * h)
     candidates.append((np.full(point.shape, together), ALL_AT_ONCE))
+    if point.ndim > 1:  # x[i] += h on a matrix moves row i: one slope per row
+        rows = np.empty(point.shape)
+        for i in range(point.shape[0]):
+            ahead, behind = point.copy(), point.copy()
+            ahead[i] += h
+            behind[i] -= h
+            rows[i] = (moved(ahead) - moved(behind)) / (2 * h)
+        candidates.append((rows, ROWS))
     if h != 1e-5:
         words = (
             f"a central difference with the step 1e-05 whatever h is given (here h = {h:.4g}): "
