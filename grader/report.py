@@ -202,23 +202,27 @@ def _other_failures(failing) -> list[str]:
     """The failures after the first, one line per distinct reason; functions that are
     still the stub's share one line."""
     first_number, first = failing[0]
+    same = _reason(first.message)
     groups: dict[str, list[int]] = {}
+    shown: dict[str, str] = {}  # a group's reason -> the first message that gave it
     unwritten: dict[str, list[int]] = {}
     for number, check in failing[1:]:
-        if check.unwritten and check.message != first.message:
+        reason = _reason(check.message)
+        if check.unwritten and reason != same:
             unwritten.setdefault(check.unwritten, []).append(number)
         else:
-            groups.setdefault(check.message, []).append(number)
+            groups.setdefault(reason, []).append(number)
+            shown.setdefault(reason, check.message)
     if not groups and not unwritten:
         return []
-    if list(groups) == [first.message] and not unwritten:
-        return [f"  Also failing: {_numbers(groups[first.message])}, for the same reason."]
+    if list(groups) == [same] and not unwritten:
+        return [f"  Also failing: {_numbers(groups[same])}, for the same reason."]
     lines = ["  Also failing:"]
-    for message, numbers in groups.items():
+    for reason, numbers in groups.items():
         text = (
             f"the same reason as check {first_number}"
-            if message == first.message
-            else _summary(_without_arguments(message), SUMMARY_WIDTH)
+            if reason == same
+            else _summary(_without_arguments(shown[reason]), SUMMARY_WIDTH)
         )
         lines += _block(f"{_numbers(numbers)}: {text}", "    ")
     if unwritten:
@@ -229,7 +233,19 @@ def _other_failures(failing) -> list[str]:
     return lines
 
 
-def _without_arguments(message: str) -> str:
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_INDEX = re.compile(r" at index \([\d, ]*\)")
+
+
+def _reason(message: str) -> str:
+    """What a message says went wrong, without the values it was said of: two checks
+    whose messages differ only in their inputs and numbers ("gave 3.1 for x = 2, ...: that
+    is a forward difference") failed for the same reason, and are summarised together."""
+    text = _INDEX.sub("", _without_arguments(message, keep_short=False))
+    return _NUMBER.sub("#", text)
+
+
+def _without_arguments(message: str, keep_short: bool = True) -> str:
     """ "f(<long arguments>): it gave 1; expected 2" -> "f(...): it gave 1; expected 2", so a
     one-line summary keeps what went wrong rather than the inputs (the full message is in
     the check's own report and in --json). Short arguments stay: they are often the point,
@@ -241,7 +257,7 @@ def _without_arguments(message: str) -> str:
     for index in range(start.end() - 1, len(message)):
         depth += {"(": 1, ")": -1}.get(message[index], 0)
         if depth == 0:
-            if index - start.end() <= SHORT_ARGUMENTS:
+            if keep_short and index - start.end() <= SHORT_ARGUMENTS:
                 return message
             return f"{message[: start.end() - 1]}(...){message[index + 1 :]}"
     return message

@@ -273,6 +273,9 @@ def test_feedback_shows_the_first_failure_in_full_and_summarises_the_rest(tmp_pa
     assert "Also failing:" in detail
     later = detail.split("Also failing:")[1].split("Score:")[0]
     assert all(len(line) <= 200 for line in later.splitlines())  # one line per reason
+    # The later checks find the same forward difference at other inputs: one reason, one line.
+    assert "for the same reason" in detail.split("Score:")[0]
+    assert "that is a forward difference" not in later
     assert "Stuck? course hint 1.2.39.5" in out
     assert not ANSI.search(out)  # not a terminal: plain text
 
