@@ -196,6 +196,8 @@ def explain(info: dict, advice: dict[str, str], function: str = "") -> str:
     """What usually causes the learner's exception: the suite's own advice for the
     function that raised it ("vector_to_dictionary:KeyError"), then for its exercise
     ("KeyError"), else the general one, matched on the exception's class hierarchy."""
+    if "bitwise_xor" in info.get("message", ""):  # x ^ 2: a power in maths, XOR in Python
+        return "In Python ^ is the bitwise XOR, not a power: write x ** 2 (or x * x)."
     names = info.get("mro") or [info.get("type", "")]
     for key in [f"{function}:{name}" for name in names] + names:
         if key in advice:

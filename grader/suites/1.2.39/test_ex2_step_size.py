@@ -184,6 +184,15 @@ def learner_errors(submission, f, dfdx, x, steps) -> np.ndarray:
         f"({len(steps)},): one error per step, in the order of the steps.",
     )
     diagnose_errors(array, f, dfdx, x, steps, submission.last_text)
+    if not isinstance(got, np.ndarray):  # right values in a list: say so once they are right
+        h = np.asarray(steps, dtype=float)
+        right = np.abs((np.asarray(f(x + h)) - f(x)) / h - float(dfdx(x)))
+        checks.true(
+            not np.allclose(array, right, rtol=1e-6, atol=0),
+            f"{submission.last_text} returned a Python {type(got).__name__} with the right "
+            "errors; the statement asks for a NumPy array. Compute the errors with NumPy "
+            "on an array of the steps (or turn your result into one) before returning it.",
+        )
     return array
 
 

@@ -95,7 +95,14 @@ def _mistakes(y: np.ndarray, dx: float) -> list[tuple[np.ndarray, str]]:
     """(value, what the mistake is) for the common wrong answers for samples y."""
     d = np.diff(y) / dx
     n = len(y)
+    single = np.asarray(y, dtype=np.float32)
     found = [
+        (
+            (np.diff(single) / np.float32(dx)).astype(float),
+            "These slopes were computed in float32 (single precision, about 7 digits): "
+            "subtracting neighbouring samples cancels most of those digits. Keep the samples "
+            "in float64, the default of np.asarray(y, dtype=float).",
+        ),
         (np.append((y[0] - y[-1]) / dx, d[:-1]), SHIFTED),
         (
             -d,

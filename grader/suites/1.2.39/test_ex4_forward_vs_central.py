@@ -310,6 +310,18 @@ def fitting_slips(kind, f, dfdx, x, steps) -> list[tuple[float, str]]:
             "The order is the least-squares slope over all the points (log h, log error).",
         ),
         (
+            slope(u, v / np.log(10)),
+            "That is the slope with the logarithms in two bases: log10 of the errors fitted "
+            "against the natural log of h (or the other way round) scales the slope by "
+            "1/ln(10) = 0.434. Take the same logarithm of both.",
+        ),
+        (
+            slope(u / np.log(10), v),
+            "That is the slope with the logarithms in two bases: the natural log of the errors "
+            "fitted against log10 of h scales the slope by ln(10) = 2.303. Take the same "
+            "logarithm of both.",
+        ),
+        (
             slope(v, u),
             "That is the slope with the axes swapped: log h fitted against log error, "
             "which gives about 1/p. In error ~ C*h**p the order p multiplies log h, so log h "
