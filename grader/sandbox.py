@@ -180,10 +180,6 @@ class WorkerProcess:
             raise
 
     @property
-    def isolation(self) -> str:
-        return (self.setup_reply or {}).get("isolation", "unknown")
-
-    @property
     def protections(self) -> dict:
         """What was in force for this worker: ``{"in_force": [...], "missing": [...]}``, as
         its latest process said (a process that failed may have been followed by a fresh
@@ -297,10 +293,6 @@ class Sandbox:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    @property
-    def isolation(self) -> str:
-        return self.worker.isolation
 
     def loaded(self) -> dict:
         """The worker's answer to importing the file: names defined and constants."""

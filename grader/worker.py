@@ -7,7 +7,7 @@ Python-level output is captured per call and capped; it is shown in the report.
 
 Protocol (one JSON message each way, see :mod:`grader.wire`):
   -> {"op": "setup", "scratch", "hide", "limits", "tree"}
-                                     <- {"ok": true, "isolation", "protections"}
+                                     <- {"ok": true, "protections"}
   -> {"op": "load", "key", "path", "constants"}   <- {"ok": true, "names": [...], "output"}
   -> {"op": "call", "key", "name", "args", "kwargs"} <- {"ok": true, "value", "mutated", ...}
 One worker may hold several learner files (one per exercise of a lesson), each under its
@@ -137,7 +137,6 @@ class Worker:
         self.learner_files: set[str] = set()
         self.channel_lock = threading.Lock()
         self.joined: tuple[list[str], list[str]] | None = None  # host.join_tree's result
-        self.isolation = "full"
 
     def send(self, message: dict) -> None:
         from grader import wire
@@ -156,12 +155,11 @@ class Worker:
         from grader import host
 
         protections = host.fence_worker(request, self.joined)
-        self.isolation = "full" if not protections["missing"] else "partial"
         # Heavy libraries the files will need (SymPy) load in the background while the
         # grader gets ready; importlib's locks make a learner's own import simply wait.
         if request.get("preload"):
             threading.Thread(target=_preload, args=(request["preload"],), daemon=True).start()
-        return {"isolation": self.isolation, "protections": protections}
+        return {"protections": protections}
 
     def load(self, request: dict) -> dict:
         """Import one learner file under the module name ``key``."""
