@@ -6,7 +6,7 @@ ratio (aim: the whole lesson costs at most 3x one exercise).
 
 With --breakdown it also times, in the same alternation, one grading session of the
 lesson's items that do not use SymPy and one of the two that do (1.2.39.6 and the quiz),
-through `grader.runner` (no CLI), to show where the lesson's time goes.
+through `grader.grading.runner` (no CLI), to show where the lesson's time goes.
 
 With --against REF (a commit, branch or tag) it also times both commands in a temporary
 git worktree of REF, in the same alternation: a before-and-after of a change.
@@ -32,7 +32,8 @@ SYMPY_ITEMS = ("1.2.39.6", "1.2.39.quiz")
 # One grading session of the given items' reference solutions, as `course grade` runs it.
 SESSION = """
 import os, sys
-from grader import catalog, runner
+from grader import catalog
+from grader.grading import runner
 cat = catalog.load()
 wanted = set(sys.argv[2:]) if sys.argv[1] == "only" else None
 skipped = set(sys.argv[2:]) if sys.argv[1] == "except" else set()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from grader.limits import Limits
+from grader.sandbox.limits import Limits
 
 KINDS = ("exercise", "project", "quiz")
 _ID = re.compile(r"^\d+(\.\d+)*(\.[a-z]+)?$")  # 1.2.39.5, 1.2.39.project

@@ -12,9 +12,10 @@ import time
 import numpy as np
 import pytest
 
-from grader import channel, functions, host
-from grader.limits import Limits
-from grader.sandbox import LearnerError, Sandbox, WorkerFailure
+from grader.sandbox import channel, host
+from grader.sandbox import trusted as functions
+from grader.sandbox.limits import Limits
+from grader.sandbox.workers import LearnerError, Sandbox, WorkerFailure
 
 LIMITS = Limits(seconds_per_call=2, seconds_total=30, memory_mb=1024, cpu_seconds=20)
 

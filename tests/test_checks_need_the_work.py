@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.functions import get
+from grader.sandbox.trusted import get
 from tests.support import CORRECT, ROOT, course, materialize
 
 WRONG = ROOT / "tests" / "wrong" / "1.2.39"

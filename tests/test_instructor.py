@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import catalog, instructor
+from grader import catalog
+from grader.instructor import core as instructor
 from tests.conftest import copy_course
 from tests.support import ROOT, course
 from tests.terminal_support import on_a_terminal
@@ -393,13 +394,13 @@ def test_every_learner_is_in_the_gradebook_whatever_their_name(odd_batch):
 
 
 def safe_json(name: str) -> str:
-    from grader import safe_text
+    from grader.text import safe_text
 
     return safe_text.json_text(name)
 
 
 def instructor_cell(name: str) -> str:
-    from grader import safe_text
+    from grader.text import safe_text
 
     return safe_text.csv_cell(name)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from grader import catalog as catalog_mod
-from grader import hints
+from grader.learner import hints
 from tests.support import ROOT, course
 
 ANSI = re.compile(r"\x1b\[")

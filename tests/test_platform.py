@@ -1,5 +1,5 @@
 """Limits for the worker's whole process tree, no network, and the fallbacks of every
-platform-specific piece (grader/host.py), against the real grader.
+platform-specific piece (grader/sandbox/host.py), against the real grader.
 
 The fallbacks are exercised here on Linux by switching each Linux-only piece off with
 ``COURSE_FENCE_DISABLE``: the worker still starts, grading still works, and the setup
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import host
-from grader.limits import Limits
-from grader.sandbox import LearnerError, Sandbox, WorkerFailure
+from grader.sandbox import host
+from grader.sandbox.limits import Limits
+from grader.sandbox.workers import LearnerError, Sandbox, WorkerFailure
 from tests.support import ROOT, course
 
 FAST = Limits(seconds_per_call=5, seconds_total=30, memory_mb=1024, cpu_seconds=20)
@@ -342,7 +342,7 @@ def test_with_a_piece_switched_off_grading_gives_the_same_verdicts(piece):
 
 
 def test_without_select_the_grader_waits_on_pipes_with_threads(tmp_path, monkeypatch):
-    from grader.channel import PollChannel, ThreadChannel
+    from grader.sandbox.channel import PollChannel, ThreadChannel
 
     path = learner_file(tmp_path, ECHO)
     with Sandbox(path, FAST) as box:
@@ -396,7 +396,7 @@ def test_a_memory_bomb_is_reported_as_memory_by_the_tree_alone(monkeypatch):
 def probe_in(env: dict) -> dict:
     """``host.probe()`` in a fresh process (it is cached in this one)."""
     code = (
-        "import json; from grader import host; p = host.probe(); "
+        "import json; from grader.sandbox import host; p = host.probe(); "
         "print(json.dumps({'fenced': p.fenced, 'missing': p.missing, 'in_force': p.in_force}))"
     )
     done = subprocess.run(
@@ -424,7 +424,7 @@ def test_the_probe_says_what_a_worker_gets_here():
 
 def test_python_m_grader_host_says_what_this_machine_gives():
     done = subprocess.run(
-        [sys.executable, "-m", "grader.host"],
+        [sys.executable, "-m", "grader.sandbox.host"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -457,8 +457,8 @@ def test_the_grader_and_worker_import_where_resource_does_not_exist():
         f"""
         import json, sys
         sys.modules["resource"] = None  # any import of it now fails
-        import grader.worker, grader.sandbox, grader.channel
-        from grader import host
+        import grader.sandbox.worker, grader.sandbox.workers, grader.sandbox.channel
+        from grader.sandbox import host
         host.LINUX, host.SYSTEM = False, "Windows"
         host.enter_pid_namespace()
         print(json.dumps(host.fence_worker({SETUP!r})))
@@ -474,7 +474,7 @@ def test_on_macos_the_address_space_limit_is_skipped_and_said_so():
     report = run_python(
         f"""
         import json
-        from grader import host
+        from grader.sandbox import host
         host.LINUX, host.MACOS, host.SYSTEM = False, True, "Darwin"
         print(json.dumps(host.fence_worker({SETUP!r})))
         """
@@ -489,8 +489,8 @@ def test_a_grader_that_exits_without_closing_its_worker_leaves_no_group():
     joined = run_python(
         """
         import json
-        from grader import host
-        from grader.limits import Limits
+        from grader.sandbox import host
+        from grader.sandbox.limits import Limits
         tree = host.TreeLimit.create(Limits())  # never closed: the run was interrupted
         print(json.dumps(tree.for_worker()["join"]))
         """

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from grader import catalog
-from grader import quiz as Q
+from grader.quiz import core as Q
 from tests.support import ROOT, course
 
 QUIZ_FILES = sorted(ROOT.glob("lessons/*/" + Q.QUIZ_FILE))
@@ -480,7 +480,7 @@ def test_interactive_wrong_answer_is_explained_and_ctrl_c_saves_nothing(learner_
     child.close()
     assert child.exitstatus == 1
     assert (learner_repo / "exercises/1.2.39/quiz_answers.toml").read_text() == stub
-    from grader.store import open_store
+    from grader.learner.store import open_store
 
     store = open_store(learner_repo)
     assert store.attempts("1.2.39.quiz") == [] and store.kept("1.2.39.quiz") == []

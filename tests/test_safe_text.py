@@ -1,4 +1,4 @@
-"""Learner text is data (issue 13, class 3): grader/safe_text.py for each surface, and
+"""Learner text is data (issue 13, class 3): grader/text/safe_text.py for each surface, and
 the real report of hostile submissions whose messages and output carry escapes and forged
 report lines, piped, on a terminal (a real pseudo-terminal), as JSON and as JUnit XML."""
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import safe_text
+from grader.text import safe_text
 from tests.support import ROOT, course
 from tests.terminal_support import on_a_terminal
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.limits import Limits
-from grader.sandbox import LearnerError, Sandbox, WorkerFailure
+from grader.sandbox.limits import Limits
+from grader.sandbox.workers import LearnerError, Sandbox, WorkerFailure
 from tests.support import ROOT
 
 FAST = Limits(seconds_per_call=1.5, seconds_total=10, memory_mb=1024, cpu_seconds=20)
@@ -142,7 +142,7 @@ def test_import_errors_are_sticky_and_described(tmp_path):
 
 
 def test_a_file_that_sleeps_at_import_times_out_once(tmp_path, monkeypatch):
-    monkeypatch.setattr("grader.sandbox.STARTUP_ALLOWANCE_S", 2.0)
+    monkeypatch.setattr("grader.sandbox.workers.STARTUP_ALLOWANCE_S", 2.0)
     path = learner_file(tmp_path, "import time\ntime.sleep(60)\n")
     with Sandbox(path, Limits(seconds_per_call=0.5)) as box:
         started = time.monotonic()
@@ -192,8 +192,9 @@ def test_worker_runs_in_a_scratch_directory_that_is_removed(tmp_path):
 def test_a_lesson_shares_one_worker_whatever_its_time_limits(monkeypatch):
     """1.2.39.6 allows 30 s per call and the others 5 s; they still share one worker, whose
     CPU allowance is the sum of theirs, and each keeps its own time limits."""
-    from grader import catalog, runner
-    from grader.sandbox import WorkerProcess
+    from grader import catalog
+    from grader.grading import runner
+    from grader.sandbox.workers import WorkerProcess
 
     spawned, boxes = [], []
     spawn, sandbox_init = WorkerProcess.start, Sandbox.__init__
@@ -299,8 +300,8 @@ def test_a_killed_grader_leaves_no_worker_behind(tmp_path):
             sys.executable,
             "-c",
             "import sys\n"
-            "from grader.limits import Limits\n"
-            "from grader.sandbox import Sandbox\n"
+            "from grader.sandbox.limits import Limits\n"
+            "from grader.sandbox.workers import Sandbox\n"
             f"box = Sandbox({str(path)!r}, Limits(seconds_per_call=600, seconds_total=600))\n"
             "box.loaded()\n"
             "print(box.worker.process.pid, flush=True)\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import store as store_mod
+from grader.learner import store as store_mod
 from tests.support import ROOT, course
 
 STUB = "exercises/1.2.39/ex5_numeric_gradient_square.py"
@@ -129,7 +129,7 @@ def test_concurrent_graders_all_record_their_attempts(learner_repo):
 WRITER = textwrap.dedent("""
     import sys, types
     from pathlib import Path
-    from grader.store import Store
+    from grader.learner.store import Store
     store = Store(Path(sys.argv[1]))
     result = types.SimpleNamespace()
     big = b"x = 1\\n" * 20000
@@ -293,7 +293,7 @@ def test_a_writer_does_not_stop_the_learner_reading_progress(learner_repo):
 
 
 def test_who_holds_a_file_is_told_on_linux_and_not_guessed_elsewhere(tmp_path, monkeypatch):
-    from grader import holders
+    from grader.learner import holders
 
     database = tmp_path / "progress.sqlite3"
     store_mod.Store(database).close()
@@ -456,7 +456,7 @@ def test_rows_from_before_bytes_were_kept_stay_readable(learner_repo):
 
 
 def test_a_source_is_shown_decoded_as_python_reads_it():
-    from grader.workspace import display_text
+    from grader.learner.workspace import display_text
 
     assert display_text(b"# -*- coding: latin-1 -*-\nx = 'caf\xe9'\n").endswith("x = 'café'\n")
     assert display_text(b"\xef\xbb\xbfx = 1\r\n") == "x = 1\r\n"

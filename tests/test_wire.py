@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 import sympy
 
-from grader import functions, symbolic, wire
+from grader.sandbox import symbolic, wire
+from grader.sandbox import trusted as functions
 from tests.support import ROOT
 
 MiB = 1024 * 1024
@@ -286,7 +287,7 @@ def test_functions_are_refused_where_none_are_expected():
 
 
 def test_a_look_alike_function_class_is_not_a_trusted_function():
-    fake = type("TrustedFunction", (), {"__module__": "grader.functions"})()
+    fake = type("TrustedFunction", (), {"__module__": "grader.sandbox.trusted"})()
     with pytest.raises(wire.WireError):
         wire.encode_value(fake, functions=[])
 
@@ -388,7 +389,7 @@ def test_the_graders_memory_stays_small_on_sixteen_mebibyte_hostile_bodies(tmp_p
     script = textwrap.dedent(
         """
         import json, resource, sys
-        from grader import wire
+        from grader.sandbox import wire
         for path in sys.argv[1:]:
             body = open(path, "rb").read()
             before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

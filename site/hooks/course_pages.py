@@ -11,7 +11,7 @@ nothing is written into the sources (generated pages are ``File.generated``):
   file ``course quiz`` asks in the terminal) into an interactive form that
   ``site/assets/course/quiz.js`` checks in the browser.
 - **The homework checklist**, ``<lesson folder>/homework.md``: the entries ``course
-  progress`` ticks (``grader.progress``), each with its pages and commands.
+  progress`` ticks (``grader.learner.progress``), each with its pages and commands.
 - **The next lesson, as coming**: ``<next id>-<slug of its title>/index.md`` from the
   manifest's ``next`` field, while no lesson folder of that id exists.
 - **The project page** (``project.md`` next to a manifest with a project) gets the
@@ -101,7 +101,7 @@ def items(lesson, kind: str) -> list:
 
 def command_for(exercise) -> str:
     """The command that grades an item, as ``course progress`` prints it."""
-    from grader.progress import command_for as progress_command
+    from grader.learner.progress import command_for as progress_command
 
     return progress_command(exercise)
 
@@ -170,7 +170,7 @@ def statement_source(exercise) -> tuple[str | None, str]:
     if doc:
         return doc, exercise.stub
     try:
-        from grader import workspace
+        from grader.learner import workspace
 
         original = workspace.original_stub(exercise)
         doc = ast.get_docstring(ast.parse(original))
@@ -455,7 +455,7 @@ def render_quiz(lesson, item, quiz) -> str:
 
 
 def render_homework(lesson) -> str:
-    from grader.progress import ItemProgress, LessonProgress
+    from grader.learner.progress import ItemProgress, LessonProgress
 
     folder = lesson.folder.rpartition("/")[2]
     page = f"{folder}/homework.md"
@@ -637,7 +637,7 @@ def on_config(config):
 
 def generated_pages() -> dict[str, str]:
     """Every generated page's Markdown, by path relative to docs_dir."""
-    from grader.quiz import QuizError, load_quiz, quiz_path
+    from grader.quiz.core import QuizError, load_quiz, quiz_path
 
     lessons, docs_dir = _state["lessons"], _state["docs_dir"]
     ids = {lesson.id for lesson in lessons.values()}

@@ -14,15 +14,15 @@ import math
 import numpy as np
 import pytest
 
-from grader import checks
-from grader.checks import CheckFailed
-from grader.functions import get
-from grader.sandbox import LearnerError
+from grader.grading import checks
+from grader.grading.checks import CheckFailed
+from grader.sandbox.trusted import get
+from grader.sandbox.workers import LearnerError
 
 EPS = np.finfo(float).eps
 SECTION = "forward-difference"
 
-# What an error raised by learner code usually means in this exercise (grader/plugin.py
+# What an error raised by learner code usually means in this exercise (grader/grading/plugin.py
 # appends it to "forward_difference(...) raised X (your file, line N): ...").
 ERROR_ADVICE = {
     "ZeroDivisionError": "A step h of 0 reached the division. Check h before computing "

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from grader import checks
-from grader.functions import TrustedFunction, get
+from grader.grading import checks
+from grader.sandbox.trusted import TrustedFunction, get
 
 EPS = np.finfo(float).eps
 
-# What an exception from learner code usually means in this exercise (grader/plugin.py).
+# What an exception from learner code usually means in this exercise (grader/grading/plugin.py).
 ERROR_ADVICE = {
     "TypeError": "steps may come as a Python list, and a list does no arithmetic: "
     "x + [0.1, 0.01] fails. Make an array of it first, or loop over the steps one by "

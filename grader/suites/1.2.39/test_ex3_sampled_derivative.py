@@ -13,13 +13,13 @@ mistake before any comparison with the expected values.
 import numpy as np
 import pytest
 
-from grader import checks
-from grader.sandbox import LearnerError
+from grader.grading import checks
+from grader.sandbox.workers import LearnerError
 
 EPS = np.finfo(float).eps
 SECTION = "sampled-data"
 
-# What an error raised by learner code usually means in this exercise (grader/plugin.py
+# What an error raised by learner code usually means in this exercise (grader/grading/plugin.py
 # appends it to "sampled_derivative(...) raised X (your file, line N): ...").
 ERROR_ADVICE = {
     "UFuncTypeError": "A float slope was stored into an integer array, here most likely "

@@ -16,13 +16,13 @@ A message says nothing about the code that the values do not show.
 import numpy as np
 import pytest
 
-from grader import checks
-from grader.functions import get
-from grader.sandbox import LearnerError
+from grader.grading import checks
+from grader.sandbox.trusted import get
+from grader.sandbox.workers import LearnerError
 
 EPS = np.finfo(float).eps
 
-# What an exception from learner code usually means in this exercise (grader/plugin.py).
+# What an exception from learner code usually means in this exercise (grader/grading/plugin.py).
 ERROR_ADVICE = {
     "TypeError": "Compare what the function was given (shown above) with what the code "
     "assumes: x may be an array of points, steps a list or an array, and method and dfdx "

@@ -22,7 +22,7 @@ import math
 import numpy as np
 import pytest
 
-from grader import checks
+from grader.grading import checks
 
 EPS = np.finfo(float).eps
 # A learner's central difference may round differently from the grader's by a few units
@@ -32,7 +32,7 @@ EPS = np.finfo(float).eps
 AGREEMENT = 1e-13  # relative
 SEPARATION = 1e-11  # relative: 100 times AGREEMENT
 
-# What a learner-code exception usually means in this exercise (see grader/plugin.py).
+# What a learner-code exception usually means in this exercise (see grader/grading/plugin.py).
 ERROR_ADVICE = {
     "UFuncTypeError": "Here that is almost always x += h or x -= h (on x itself, or on a "
     "copy that kept x's integer dtype): with an integer input, the float x + h has "

@@ -13,7 +13,7 @@ import numbers
 import pytest
 import sympy
 
-from grader import checks
+from grader.grading import checks
 
 # What an error raised by a learner's leading_error_term usually means in this exercise.
 ERROR_ADVICE = {

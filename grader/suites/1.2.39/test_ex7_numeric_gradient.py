@@ -15,12 +15,12 @@ message names the mistake the learner's values show.
 import numpy as np
 import pytest
 
-from grader import checks
-from grader.functions import get
+from grader.grading import checks
+from grader.sandbox.trusted import get
 
 EPS = np.finfo(float).eps
 
-# What a learner-code exception usually means in this exercise (see grader/plugin.py).
+# What a learner-code exception usually means in this exercise (see grader/grading/plugin.py).
 ERROR_ADVICE = {
     "UFuncTypeError": "Here that is a step taken in place (+= h or -= h) on an integer x, "
     "or on a copy that kept x's integer dtype: the float result cannot be stored in "

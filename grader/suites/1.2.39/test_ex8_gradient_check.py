@@ -21,8 +21,8 @@ the work:
 import numpy as np
 import pytest
 
-from grader import checks
-from grader.functions import get
+from grader.grading import checks
+from grader.sandbox.trusted import get
 
 # What an error raised by the learner's code usually means in this exercise.
 ERROR_ADVICE = {

@@ -27,12 +27,12 @@ import math
 import numpy as np
 import pytest
 
-from grader import checks
-from grader.sandbox import LearnerError, WorkerFailure
+from grader.grading import checks
+from grader.sandbox.workers import LearnerError, WorkerFailure
 
 FLOATS = (np.float16, np.float32, np.float64)
 
-# What a learner-code exception usually means in this exercise (see grader/plugin.py).
+# What a learner-code exception usually means in this exercise (see grader/grading/plugin.py).
 ERROR_ADVICE = {
     "ZeroDivisionError": "In digits_lost this is a == b: a - b is 0, every digit cancels, "
     "and the answer is math.inf. Handle a == b before dividing by |a - b| (lesson section "

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import checks
-from grader.sandbox import LearnerError, WorkerFailure
+from grader.grading import checks
+from grader.sandbox.workers import LearnerError, WorkerFailure
 
 NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 THRESHOLD = 2e-7  # a correct gradient scores below this at epsilon = 1e-7

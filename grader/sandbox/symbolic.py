@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from grader import wire
+from grader.sandbox import wire
 
 # A twelve-term Taylor series is about 2,500 characters and 600 syntax-tree nodes.
 MAX_TEXT = 20_000  # characters of srepr text; parsing costs up to ~10 MB for this many

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.sandbox import LearnerError
+from grader.sandbox.workers import LearnerError
 
 
 class CheckFailed(AssertionError):

@@ -24,8 +24,8 @@ import numpy as np
 import pytest
 
 from grader.catalog import Exercise
-from grader.checks import CheckFailed, show
-from grader.sandbox import CallResult, LearnerError, Sandbox, WorkerFailure
+from grader.grading.checks import CheckFailed, show
+from grader.sandbox.workers import CallResult, LearnerError, Sandbox, WorkerFailure
 
 OUTPUT_IN_REPORT = 500  # characters of a check's printed output kept in the report
 
@@ -93,8 +93,8 @@ class Submission:
     @property
     def constants(self) -> dict[str, Any]:
         """Module-level constants listed in the manifest, decoded."""
-        from grader import wire
-        from grader.sandbox import decode_from_worker
+        from grader.sandbox import wire
+        from grader.sandbox.workers import decode_from_worker
 
         raw = self._target.sandbox.loaded().get("constants", {})
         try:  # a constant may be symbolic (rebuilt without evaluating, within bounds)
@@ -288,7 +288,7 @@ def import_error_message(info: dict) -> str:
 
 
 class GraderPlugin:
-    """Registered by :mod:`grader.runner` for one pytest session."""
+    """Registered by :mod:`grader.grading.runner` for one pytest session."""
 
     def __init__(self, targets: list[Target], seed: int):
         self.seed = seed

@@ -1,7 +1,7 @@
 """Run hidden suites against submissions in one pytest session and score the results.
 
 The suites run in this (trusted) process; each submission is served by its own worker
-(:mod:`grader.sandbox`), started before pytest is even imported so that the two start-ups
+(:mod:`grader.sandbox.workers`), started before pytest is even imported so that the two start-ups
 overlap.
 """
 
@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from grader import isolation
 from grader.catalog import Exercise
-from grader.sandbox import LearnerError, Sandbox, WorkerFailure, WorkerProcess, hidden_for
+from grader.sandbox import isolation
+from grader.sandbox.workers import LearnerError, Sandbox, WorkerFailure, WorkerProcess, hidden_for
 
 SCHEMA_VERSION = 1
 
@@ -61,7 +61,7 @@ class ExerciseResult:
 def answer_folders(root: Path) -> tuple[Path, ...]:
     """What a submission must never read: reference solutions, hidden suites, the project's
     tests and the progress store (which keeps copies of earlier attempts)."""
-    roots = {root.resolve(), Path(__file__).resolve().parent.parent}  # course and package
+    roots = {root.resolve(), Path(__file__).resolve().parents[2]}  # course and package
     names = ("solutions", "grader/suites", "tests", ".course")
     return tuple(r / name for r in sorted(roots) for name in names)
 
@@ -136,7 +136,7 @@ def grade(
     os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     import pytest
 
-    from grader.plugin import GraderPlugin, Target
+    from grader.grading.plugin import GraderPlugin, Target
 
     targets = [Target(ex, path, box) for (ex, path), box in zip(jobs, sandboxes, strict=True)]
     plugin = GraderPlugin(targets, seed)
@@ -214,7 +214,7 @@ def _score(target, seed: int, duration: float) -> ExerciseResult:
 
 
 def _could_not_grade(failure: Exception) -> str:
-    from grader.plugin import import_error_message
+    from grader.grading.plugin import import_error_message
 
     if isinstance(failure, LearnerError):
         return import_error_message(failure.error)

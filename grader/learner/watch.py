@@ -28,8 +28,8 @@ from pathlib import Path
 import click
 
 from grader.catalog import Catalog, Exercise
-from grader.report import WATCH_ENV
-from grader.term import is_terminal, style
+from grader.grading.report import WATCH_ENV
+from grader.text.term import is_terminal, style
 
 POLL_SECONDS = 0.5
 EVENT_CHECK_MS = 1000  # how often the event watcher also looks at the file itself
@@ -151,8 +151,8 @@ def default_target(catalog: Catalog) -> Exercise:
 
 
 def _following(catalog: Catalog, after: str | None, stay: bool = False) -> Exercise | None:
-    from grader import progress
-    from grader.store import open_store
+    from grader.learner import progress
+    from grader.learner.store import open_store
 
     store = open_store(catalog.root)
     try:
@@ -232,7 +232,7 @@ class Watch:
         # -P and PYTHONPATH: the grade runs this very grader package, never a folder
         # named grader that happens to sit in the current directory.
         command = [sys.executable, "-P", "-m", "grader", "grade", self.exercise.id]
-        package_parent = str(Path(__file__).resolve().parent.parent)
+        package_parent = str(Path(__file__).resolve().parents[2])
         search = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "PYTHONPATH": search, WATCH_ENV: self.exercise.id}
         # Its own session: Ctrl-C reaches this process only, which then stops the grade
@@ -330,9 +330,9 @@ class Watch:
         return True
 
     def _hint(self) -> None:
-        from grader import hints
-        from grader.solution import has_passed
-        from grader.store import StoreError, open_store
+        from grader.learner import hints
+        from grader.learner.solution import has_passed
+        from grader.learner.store import StoreError, open_store
 
         lesson = self.catalog.lesson(self.exercise.lesson_id)
         try:

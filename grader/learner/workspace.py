@@ -15,7 +15,7 @@ import tokenize
 from pathlib import Path
 
 from grader.catalog import Exercise
-from grader.store import Store
+from grader.learner.store import Store
 
 
 class WorkspaceError(Exception):

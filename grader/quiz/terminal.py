@@ -8,7 +8,7 @@ line counts as a wrong answer and a missing line as no answer.
 
 The answers are then written to the learner's answers file (the previous file is kept in
 the store first, so ``course restore`` can bring it back), graded like any submission by
-:func:`grader.runner.grade`, and the attempt is recorded in the learner's store, which
+:func:`grader.grading.runner.grade`, and the attempt is recorded in the learner's store, which
 keeps every attempt and so the best score.
 """
 
@@ -23,9 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from grader import quiz as quiz_mod
 from grader.catalog import Catalog, Exercise
-from grader.safe_text import terminal_line  # what was typed or read is shown, never run
+from grader.quiz import core as quiz_mod
+from grader.text.safe_text import terminal_line  # what was typed or read is shown, never run
 
 HOW_TO_ANSWER = {
     "true_false": "true/false or t/f",
@@ -46,7 +46,7 @@ KIND_LABEL = {
 def find_quiz(catalog: Catalog, wanted: str) -> tuple[Exercise, quiz_mod.Quiz]:
     """``1.2.39`` or ``1.2.39.quiz`` -> the quiz item and its loaded quiz file.
 
-    Raises :class:`LookupError` (unknown id, no quiz) or :class:`grader.quiz.QuizError`.
+    Raises :class:`LookupError` (unknown id, no quiz) or :class:`grader.quiz.core.QuizError`.
     """
     wanted = wanted.strip()
     items = catalog.resolve(wanted)  # UnknownId is a LookupError with suggestions
@@ -118,7 +118,7 @@ def take(
         if store is not None:
             store.close()
     if as_json:
-        from grader import report
+        from grader.grading import report
 
         print(report.to_json([result], single=True))
     _summarise(console, exercise, quiz, catalog, result, kept)
@@ -151,7 +151,7 @@ def _introduce(
 
 
 def _best(catalog: Catalog, exercise: Exercise) -> tuple[float, int] | None:
-    from grader.store import StoreError, open_store
+    from grader.learner.store import StoreError, open_store
 
     try:
         store = open_store(catalog.root)
@@ -265,7 +265,7 @@ def _show_outcome(console, question: quiz_mod.Question, outcome: quiz_mod.Outcom
 
 
 def _open_store(exercise: Exercise, warn):
-    from grader.store import StoreError, open_store
+    from grader.learner.store import StoreError, open_store
 
     try:
         return open_store(exercise.root, warn=warn)
@@ -313,8 +313,8 @@ def _keep(exercise: Exercise, path: Path, old: str, store) -> str:
 
 
 def _grade_and_record(exercise: Exercise, path: Path, store, warn):
-    from grader import runner
-    from grader.store import StoreError
+    from grader.grading import runner
+    from grader.learner.store import StoreError
 
     result = runner.grade([(exercise, path.resolve())])[0]
     if store is not None:

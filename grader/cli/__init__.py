@@ -52,7 +52,7 @@ def _warn(message: str) -> None:
 
 def _store(cat: catalog_mod.Catalog):
     """The learner's progress store; a store that cannot be used is a clear usage error."""
-    from grader.store import StoreError, open_store
+    from grader.learner.store import StoreError, open_store
 
     try:
         return open_store(cat.root, warn=_warn)
@@ -84,7 +84,7 @@ def _complete_exercise_ids(ctx: click.Context, param: click.Parameter, incomplet
 
 def _no_color(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
-        from grader import term
+        from grader.text import term
 
         term.disable_color()
 
@@ -101,7 +101,7 @@ class _CourseGroup(click.Group):
         try:
             return super().invoke(ctx)
         except Exception as exc:
-            store = sys.modules.get("grader.store")  # only loaded if a command used it
+            store = sys.modules.get("grader.learner.store")  # only loaded if a command used it
             if store is not None and isinstance(exc, store.StoreError):
                 raise UsageError(str(exc)) from None
             raise
@@ -135,7 +135,7 @@ class _CourseGroup(click.Group):
 def main(ctx: click.Context, no_color: bool) -> None:
     """A self-paced course with a trusted grader. Run 'course' alone for where you are."""
     if no_color:
-        from grader import term
+        from grader.text import term
 
         term.disable_color()
     if ctx.invoked_subcommand is None:
@@ -144,7 +144,7 @@ def main(ctx: click.Context, no_color: bool) -> None:
 
 def _progress():
     """What the learner has done so far, read from their store."""
-    from grader import progress
+    from grader.learner import progress
 
     cat = _catalog()
     store = _store(cat)
@@ -156,7 +156,7 @@ def _progress():
 
 def _overview() -> None:
     """The dashboard: where you are, what to do next and how, progress and homework."""
-    from grader import dashboard
+    from grader.learner import dashboard
 
     click.echo("\n".join(dashboard.render_dashboard(_progress())))
 
@@ -241,7 +241,8 @@ def grade(
         jobs.append((ex, path.resolve()))
     sources = {ex.id: path.read_bytes() for ex, path in jobs}  # kept byte for byte
 
-    from grader import report, runner, term
+    from grader.grading import report, runner
+    from grader.text import term
 
     seed = runner.new_seed() if seed is None else seed
     with term.working(f"Grading {exercise_id}"):
@@ -284,7 +285,7 @@ def _missing_file_message(ex: catalog_mod.Exercise, path: Path, learner: bool) -
 
 def _record(cat: catalog_mod.Catalog, results, sources: dict[str, bytes]) -> str | None:
     """Record the attempts; if the store refuses, what to tell the learner."""
-    from grader.store import StoreError, open_store
+    from grader.learner.store import StoreError, open_store
 
     try:
         store = open_store(cat.root, warn=_warn)
@@ -313,8 +314,8 @@ def quiz(quiz_id: str, as_json: bool) -> None:
     line of standard input: true/false (or t/f), letters such as a,c, a number, or an
     expression. Your answers are kept in the lesson's quiz_answers.toml under exercises/.
     """
-    from grader import quiz_terminal
-    from grader.quiz import QuizError
+    from grader.quiz import terminal as quiz_terminal
+    from grader.quiz.core import QuizError
 
     cat = _catalog()
     try:
@@ -336,7 +337,7 @@ def _one_exercise(cat: catalog_mod.Catalog, exercise_id: str) -> catalog_mod.Exe
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def reset(exercise_id: str, yes: bool) -> None:
     """Put the original stub back (your current file is kept; 'course restore' undoes it)."""
-    from grader import workspace
+    from grader.learner import workspace
 
     cat = _catalog()
     ex = _one_exercise(cat, exercise_id)
@@ -367,7 +368,7 @@ def reset(exercise_id: str, yes: bool) -> None:
 @click.option("--attempt", type=int, help="Bring back the file of this graded attempt.")
 def restore(exercise_id: str, attempt: int | None) -> None:
     """Bring back your newest kept copy, or a graded attempt (see 'course history')."""
-    from grader import workspace
+    from grader.learner import workspace
 
     cat = _catalog()
     ex = _one_exercise(cat, exercise_id)
@@ -439,7 +440,7 @@ def progress_command(as_json: bool) -> None:
 
     Every item's best score, attempts and hints seen; the quiz; the project; and the
     lesson's homework checklist, which ticks itself as you pass its items."""
-    from grader import dashboard
+    from grader.learner import dashboard
 
     state = _progress()
     if as_json:
@@ -455,8 +456,8 @@ def hint(exercise_id: str) -> None:
 
     Hints go from gentle to specific; the ones you have seen are shown again above the
     new one, and each is recorded ('course progress' counts them)."""
-    from grader import hints
-    from grader.solution import has_passed
+    from grader.learner import hints
+    from grader.learner.solution import has_passed
 
     cat = _catalog()
     ex = _one_exercise(cat, exercise_id)
@@ -477,8 +478,8 @@ def solution(exercise_id: str, yes: bool) -> None:
 
     Once you have passed the exercise it is shown at once. Before that you are asked to
     confirm (or give --yes where nobody can be asked). Each showing is recorded."""
-    from grader import solution as solution_mod
-    from grader import term
+    from grader.learner import solution as solution_mod
+    from grader.text import term
 
     cat = _catalog()
     ex = _one_exercise(cat, exercise_id)
@@ -523,7 +524,7 @@ def watch(exercise_id: str | None, poll: bool, advance: bool, max_runs: int | No
 
     Without an id, watches your next exercise (see 'course'). On a terminal, type a key
     and Enter: g grade now, h next hint, n next exercise, q quit; Ctrl-C quits too."""
-    from grader import watch as watch_mod
+    from grader.learner import watch as watch_mod
 
     cat = _catalog()
     if exercise_id is None:
@@ -591,7 +592,7 @@ def instructor_grade(
     Exit status: 0 every learner was graded; 1 some learner could not be graded at all
     (named at the end, zeros in the gradebook); 2 usage error, or no fence without
     --unfenced."""
-    from grader import instructor as instructor_mod
+    from grader.instructor import core as instructor_mod
 
     missing = instructor_mod.missing_fence()
     if missing and not unfenced:
@@ -634,7 +635,7 @@ def site_group() -> None:
 )
 def site_build(site_dir: Path | None) -> None:
     """Build the site strictly (a broken link or anchor fails the build)."""
-    from grader import site as site_mod
+    from grader.site import builder as site_mod
 
     cat = _catalog()
     try:
@@ -650,7 +651,7 @@ def site_build(site_dir: Path | None) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 def site_serve(port: int) -> None:
     """Serve the site at http://127.0.0.1:PORT/, rebuilding it when a page changes."""
-    from grader import site as site_mod
+    from grader.site import builder as site_mod
 
     cat = _catalog()
     try:

@@ -26,7 +26,7 @@ class Limits:
         return cls(**values)
 
     def for_worker(self) -> dict[str, int]:
-        """What the worker applies to itself (see :func:`grader.host.fence_worker`)."""
+        """What the worker applies to itself (see :func:`grader.sandbox.host.fence_worker`)."""
         return {
             "memory_bytes": self.memory_mb * 1024 * 1024,
             "cpu_seconds": self.cpu_seconds,

@@ -21,7 +21,7 @@ before the learner's file is imported. What it sets up:
   unmount or remount them, even when the grader runs as root.
 
 Every piece is best effort and reported: :func:`fence` says which protections are in
-force and why the others are not; :mod:`grader.host` puts that in the setup reply.
+force and why the others are not; :mod:`grader.sandbox.host` puts that in the setup reply.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ message, or write gigabytes. So the grader never blocks on a pipe without a dead
   pipes, or ``COURSE_FENCE_DISABLE=select``): a reader thread and a writer thread do the
   blocking I/O, and the grader waits on them with a timeout.
 
-Both read one length-prefixed message body (see :mod:`grader.wire`) and refuse a length
+Both read one length-prefixed message body (see :mod:`grader.sandbox.wire`) and refuse a length
 above ``max_bytes`` before reading its body, so a reply never costs more memory than that.
 """
 
@@ -23,7 +23,7 @@ import threading
 import time
 from typing import BinaryIO
 
-from grader import host
+from grader.sandbox import host
 
 HEADER_BYTES = 4
 

@@ -1,7 +1,7 @@
 """The grader's handle on the worker processes that run learners' files.
 
-A :class:`WorkerProcess` is ``python -I -m grader.worker`` in a fresh session and a scratch
-working directory, fenced and limited before any learner code runs (:mod:`grader.isolation`).
+A :class:`WorkerProcess` is ``python -I -m grader.sandbox.worker`` in a fresh session and a
+scratch working directory, fenced and limited before any learner code runs (:mod:`.isolation`).
 A :class:`Sandbox` is one learner file imported into such a worker; it forwards calls, each
 with a wall-clock deadline and all within the exercise's time budget. A worker that hangs,
 dies, exits or sends something undecodable raises :class:`WorkerFailure` with a message in
@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import host, wire
-from grader.channel import ChannelClosed, ChannelTimeout, ChannelTooLarge, open_channel
-from grader.limits import Limits
+from grader.sandbox import host, wire
+from grader.sandbox.channel import ChannelClosed, ChannelTimeout, ChannelTooLarge, open_channel
+from grader.sandbox.limits import Limits
 
 STARTUP_ALLOWANCE_S = 30.0  # Python + NumPy start-up on a loaded machine; no learner code yet
 
@@ -104,7 +104,7 @@ class WorkerProcess:
         self.scratch = tempfile.mkdtemp(prefix="course-worker-")
         self.tree = host.TreeLimit.create(self.limits)
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.worker"],
+            [sys.executable, "-I", "-m", "grader.sandbox.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -326,7 +326,7 @@ class Sandbox:
         never cross: the worker gets an opaque handle, and each call the learner's code
         makes of it is evaluated here (:meth:`_evaluate`) and counted here, so neither the
         function's parameters nor the count can be read or forged by the learner's code."""
-        from grader.functions import TrustedFunction  # NumPy: not before the worker starts
+        from grader.sandbox.trusted import TrustedFunction  # NumPy: not before the worker starts
 
         self.loaded()
         kwargs = dict(kwargs or {})
@@ -428,7 +428,7 @@ def decode_from_worker(data: Any, symbolic: bool = False) -> Any:
     without evaluating."""
 
     def parse_sympy(text: str):
-        from grader import symbolic
+        from grader.sandbox import symbolic
 
         return symbolic.parse_srepr(text)
 

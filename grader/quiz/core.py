@@ -878,7 +878,7 @@ def suite_checks(suite_file: str) -> dict[str, Callable]:
 
     A suite ``grader/suites/<lesson>/test_quiz.py`` is two lines::
 
-        from grader.quiz import suite_checks
+        from grader.quiz.core import suite_checks
         globals().update(suite_checks(__file__))
     """
     import pytest
@@ -905,7 +905,7 @@ def suite_checks(suite_file: str) -> dict[str, Callable]:
 
 def _make_check(quiz: Quiz, question: Question, stub: str) -> Callable:
     def check(submission_path: Path) -> None:
-        from grader.checks import fail
+        from grader.grading.checks import fail
 
         try:
             answers, unknown = read_answers(submission_path, quiz)

@@ -30,7 +30,7 @@ import signal
 import time
 from pathlib import Path
 
-from grader.limits import Limits
+from grader.sandbox.limits import Limits
 
 PREFIX = "course-worker-"
 _counter = itertools.count(1)
@@ -61,7 +61,7 @@ class TreeLimit:
     @classmethod
     def create(cls, limits: Limits) -> TreeLimit:
         """The strongest tree limit this machine allows the grader to make."""
-        from grader import host
+        from grader.sandbox import host
 
         if host.disabled("cgroup"):
             return TreeLimit(limits, host.switched_off("cgroup"))

@@ -3,7 +3,7 @@
 ``course instructor grade SUBMISSIONS_DIR --out GRADEBOOK.csv`` (see docs/instructors.md).
 SUBMISSIONS_DIR holds one folder or one ``.zip`` per learner, each mirroring ``exercises/``
 (``1.2.39/ex1_forward_difference.py`` ...). For every learner, every item of the catalogue
-(exercises, project, quiz) is graded with :func:`grader.runner.grade`, exactly as
+(exercises, project, quiz) is graded with :func:`grader.grading.runner.grade`, exactly as
 ``course grade`` grades a learner's own file.
 
 How learners are kept apart:
@@ -24,7 +24,7 @@ How learners are kept apart:
   worker: those files, and their folders where that hides nothing the worker needs, are
   hidden like SUBMISSIONS_DIR.
 - Names and messages are the learners' text: they reach the terminal, the CSV and the
-  JSON only through :mod:`grader.safe_text`.
+  JSON only through :mod:`grader.text.safe_text`.
 
 Re-running skips work: every graded item is kept in the instructor's store (by default
 ``.course/instructor.sqlite3`` in the course) keyed by the learner, the item, the SHA-256
@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from grader import catalog as catalog_mod
-from grader import safe_text
+from grader.text import safe_text
 
 MAX_FILE_BYTES = 1 << 20  # one learner file; a solution is a few kB
 MAX_ZIP_BYTES = 64 << 20  # one learner's .zip on disk
@@ -67,20 +67,14 @@ GRADEBOOK_SCHEMA = 1
 STORE_NAME = "instructor.sqlite3"
 # Modules that only present things or keep the learner's state: they cannot change a
 # grade, so editing them does not invalidate kept results. Every other module counts.
-FRONT_END = {
-    "__init__",
-    "__main__",
-    "cli",
-    "dashboard",
-    "hints",
-    "progress",
-    "quiz_terminal",
-    "solution",
-    "store",
-    "term",
-    "watch",
-    "workspace",
-}
+FRONT_END = (
+    "__init__.py",
+    "__main__.py",
+    "cli/",
+    "learner/",
+    "quiz/terminal.py",
+    "text/term.py",
+)
 
 
 class BatchError(Exception):
@@ -384,10 +378,14 @@ def grader_keys(cat: catalog_mod.Catalog, seed: int | None) -> dict[str, str]:
     from importlib import metadata
 
     common = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    modules = [p for p in sorted(package.glob("*.py")) if p.stem not in FRONT_END]
+    package = Path(__file__).resolve().parents[1]
+    modules = [
+        p
+        for p in sorted(package.rglob("*.py"))
+        if not str(p.relative_to(package).as_posix()).startswith(FRONT_END)
+    ]
     for path in [*modules, package / "suites" / "pytest.ini"]:
-        common.update(path.name.encode() + b"\0" + path.read_bytes())
+        common.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     try:
         numpy_version = metadata.version("numpy")
     except metadata.PackageNotFoundError:
@@ -414,7 +412,7 @@ def default_store(root: Path) -> Path:
 
 def open_store(path: Path):
     """The instructor's store: the course's store format (same migrations), its own file."""
-    from grader.store import Store, StoreError
+    from grader.learner.store import Store, StoreError
 
     try:
         return Store(path)
@@ -461,8 +459,8 @@ _process_store = None  # one connection per grading process
 
 
 def _zero(ex: catalog_mod.Exercise, submission: str, seed: int, reason: str) -> dict:
-    """A result with no points, shaped like :func:`grader.report.to_dict`."""
-    from grader.runner import SCHEMA_VERSION
+    """A result with no points, shaped like :func:`grader.grading.report.to_dict`."""
+    from grader.grading.runner import SCHEMA_VERSION
 
     return {
         "schema_version": SCHEMA_VERSION,
@@ -574,7 +572,7 @@ def grade_learner(task: Task) -> dict:
                 else:
                     jobs.append((ex, copy_dir / relative, digest, key))
         if jobs:
-            from grader import report, runner
+            from grader.grading import report, runner
 
             graded = runner.grade(
                 [(ex, path) for ex, path, _, _ in jobs],
@@ -634,7 +632,7 @@ def instructor_files(outputs: list[Path | None], needed: list[Path]) -> set[Path
     """What a worker must never read of what the instructor writes: each file (gradebook,
     JSON, store) with its companions, wherever it is, and its folder too where hiding
     that folder keeps what the workers need visible. Files are hidden one by one where the
-    sandbox can (:mod:`grader.isolation`); the folders hold where it cannot yet."""
+    sandbox can (:mod:`grader.sandbox.isolation`); the folders hold where it cannot yet."""
     hidden: set[Path] = set()
     for out in outputs:
         if out is None:
@@ -682,7 +680,7 @@ def grade_batch(
     open_store(store_path).close()  # migrates once, and fails early if unusable
     keys = grader_keys(cat, seed)
     if seed is None:
-        from grader.runner import new_seed
+        from grader.grading.runner import new_seed
 
         seed = new_seed()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(learners)))
@@ -949,15 +947,15 @@ def summary_lines(summary: BatchSummary, out_csv: Path, out_json: Path | None) -
 
 def missing_fence() -> list[str]:
     """The protections this machine cannot give a batch's workers (empty when fenced),
-    as :func:`grader.host.probe` names them."""
-    from grader import host
+    as :func:`grader.sandbox.host.probe` names them."""
+    from grader.sandbox import host
 
     state = host.probe()
     return [] if state.fenced else list(state.missing) or ["the worker's fence"]
 
 
 # What a submission's code can do to a cohort without each protection (matched on the
-# names grader.host gives them).
+# names grader.sandbox.host gives them).
 _RISKS = (
     (
         ("read-only", "answers hidden", "process namespace"),

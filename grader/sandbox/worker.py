@@ -1,11 +1,11 @@
 """The worker: the only process in which a learner's code runs.
 
-Started by :mod:`grader.sandbox` as ``python -I -m grader.worker``. It talks to the grader
-over its original stdin/stdout (duplicated to private descriptors), then points file
+Started by :mod:`grader.sandbox.workers` as ``python -I -m grader.sandbox.worker``. It talks to
+the grader over its original stdin/stdout (duplicated to private descriptors), then points file
 descriptors 0, 1 and 2 away so that nothing the learner prints can disturb the channel.
 Python-level output is captured per call and capped; it is shown in the report.
 
-Protocol (one JSON message each way, see :mod:`grader.wire`):
+Protocol (one JSON message each way, see :mod:`grader.sandbox.wire`):
   -> {"op": "setup", "scratch", "hide", "limits", "tree"}
                                      <- {"ok": true, "protections"}
   -> {"op": "load", "key", "path", "constants"}   <- {"ok": true, "names": [...], "output"}
@@ -139,7 +139,7 @@ class Worker:
         self.joined: tuple[list[str], list[str]] | None = None  # host.join_tree's result
 
     def send(self, message: dict) -> None:
-        from grader import wire
+        from grader.sandbox import wire
 
         try:
             wire.write_message(self.channel_out, message)
@@ -152,7 +152,7 @@ class Worker:
     def setup(self, request: dict) -> dict:
         """Fence the process and apply the limits, once, before any learner code runs.
         The reply says which protections are in force and why the others are not."""
-        from grader import host
+        from grader.sandbox import host
 
         protections = host.fence_worker(request, self.joined)
         # Heavy libraries the files will need (SymPy) load in the background while the
@@ -184,7 +184,7 @@ class Worker:
         return {"names": names, "constants": values}
 
     def encode(self, value, what: str):
-        from grader import wire
+        from grader.sandbox import wire
 
         try:
             return wire.encode_value(value)
@@ -194,13 +194,14 @@ class Worker:
             raise _Unsendable(f"{what} could not be sent back to the grader: {exc}") from None
 
     def call(self, request: dict) -> dict:
-        from grader import functions, wire
+        from grader.sandbox import trusted as functions
+        from grader.sandbox import wire
 
         def decode(data):
             return wire.decode_value(
                 data,
                 resolve_fn=lambda index: functions.RemoteFunction(index, self.ask),
-                parse_sympy=(importlib.import_module("grader.symbolic").parse_srepr),
+                parse_sympy=(importlib.import_module("grader.sandbox.symbolic").parse_srepr),
             )
 
         args = decode(request.get("args", []))
@@ -227,7 +228,7 @@ class Worker:
     def ask(self, index: int, args: tuple, kwargs: dict):
         """Evaluate the grader's function ``index`` for the learner's code: the grader
         computes it (its parameters never come here) and counts the call."""
-        from grader import wire
+        from grader.sandbox import wire
 
         handles: list = []
         try:
@@ -254,12 +255,12 @@ class Worker:
         return wire.decode_value(reply.get("value"))
 
     def join_tree(self, setup: dict) -> None:
-        from grader import host
+        from grader.sandbox import host
 
         self.joined = host.join_tree(setup)
 
     def serve(self) -> None:
-        from grader import wire
+        from grader.sandbox import wire
 
         while True:
             try:
@@ -294,7 +295,7 @@ class _Unsendable(Exception):
 
 
 def main() -> None:
-    from grader import host
+    from grader.sandbox import host
 
     # First of all, before anything of the learner's exists: a PID namespace (Linux), so
     # that no process the learner starts can outlive this worker.
@@ -310,7 +311,7 @@ def main() -> None:
     sys.stdin = io.StringIO("")
     # The grader sends the setup first, at once: join the tree's control groups (a wait on
     # the kernel) while NumPy loads. No learner code runs before both are done.
-    from grader import wire
+    from grader.sandbox import wire
 
     setup = wire.read_message(channel_in)
     joining = threading.Thread(target=worker.join_tree, args=(setup,))

@@ -1,6 +1,6 @@
-"""What ``course`` (the dashboard) and ``course progress`` print, from :mod:`grader.progress`.
+"""What ``course`` (the dashboard) and ``course progress`` print, from :mod:`.progress`.
 
-Lines of text, styled only on a terminal (see :mod:`grader.term`), so that the same
+Lines of text, styled only on a terminal (see :mod:`grader.text.term`), so that the same
 functions serve a learner's terminal, a log and the tests.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from grader.progress import CourseProgress, ItemProgress, LessonProgress
-from grader.term import is_terminal, shorten, style
+from grader.learner.progress import CourseProgress, ItemProgress, LessonProgress
+from grader.text.term import is_terminal, shorten, style
 
 BAR_CELLS = 24
 

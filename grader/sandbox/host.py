@@ -16,7 +16,7 @@ switches pieces off, to exercise those fallbacks on Linux and to troubleshoot a 
   cgroup      the control group that limits the whole tree
   rlimits     the per-process limits (address space, CPU, file size, processes)
   resource    behave as if Python's ``resource`` module did not exist (Windows)
-  select      wait on the worker's pipes with threads, not ``poll`` (grader/channel.py)
+  select      wait on the worker's pipes with threads, not ``poll`` (grader/sandbox/channel.py)
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 
-from grader.cgroups import TreeLimit, memory_item, processes_item
-from grader.limits import Limits
+from grader.sandbox.cgroups import TreeLimit, memory_item, processes_item
+from grader.sandbox.limits import Limits
 
 __all__ = [
     "DISABLE_ENV",
@@ -134,7 +134,7 @@ def enter_pid_namespace() -> None:
     can outlive it (Linux). Where refused, :func:`fence_worker` reports why."""
     global _pid_namespace
     if LINUX:
-        from grader import isolation
+        from grader.sandbox import isolation
 
         isolation.die_with_parent()  # a killed grader leaves no worker behind
     if not LINUX:
@@ -142,7 +142,7 @@ def enter_pid_namespace() -> None:
     elif disabled("namespaces"):
         _pid_namespace = f"{OWN_PROCESSES}: {switched_off('namespaces')}"
     else:
-        from grader import isolation
+        from grader.sandbox import isolation
 
         try:
             isolation.enter_pid_namespace()
@@ -185,7 +185,7 @@ def fence_worker(setup: dict, joined: tuple[list[str], list[str]] | None = None)
 
     own_user_namespace = False
     if LINUX and setup.get("scratch"):
-        from grader import isolation
+        from grader.sandbox import isolation
 
         try:
             fenced = isolation.fence(
@@ -364,7 +364,7 @@ def probe() -> Protections:
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "SYSTEMROOT", DISABLE_ENV)}
     try:
         done = subprocess.run(
-            [sys.executable, "-I", "-m", "grader.host", "--fence"],
+            [sys.executable, "-I", "-m", "grader.sandbox.host", "--fence"],
             input=json.dumps(setup),
             capture_output=True,
             text=True,
@@ -384,14 +384,14 @@ def probe() -> Protections:
 
 
 def _fence_main() -> None:
-    """``python -I -m grader.host --fence``: read a setup message, fence, print what held."""
+    """``python -I -m grader.sandbox.host --fence``: read a setup, fence, print what held."""
     enter_pid_namespace()
     setup = json.loads(sys.stdin.readline())
     print(json.dumps(fence_worker(setup)), flush=True)
 
 
 def main(argv: list[str]) -> int:
-    """``python -m grader.host``: what a worker gets on this machine, for troubleshooting."""
+    """``python -m grader.sandbox.host``: what a worker gets on this machine (troubleshooting)."""
     if argv[:1] == ["--fence"]:
         _fence_main()
         return 0

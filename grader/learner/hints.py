@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from grader.catalog import Exercise, Lesson
-from grader.store import Store
+from grader.learner.store import Store
 
 SEE = re.compile(r"\(see #([A-Za-z0-9][A-Za-z0-9_-]*)\)")
 
@@ -50,7 +50,7 @@ def next_hint(store: Store, exercise: Exercise, lesson: Lesson, passed: bool) ->
 def lines(shown: Shown, exercise: Exercise, lesson: Lesson) -> list[str]:
     """What ``course hint`` prints: the hints seen so far (the new one last), where to
     read, and what else can help."""
-    from grader.term import style, wrap
+    from grader.text.term import style, wrap
 
     out = [style(f"Hints for {exercise.short}", bold=True), ""]
     for number, text in enumerate(shown.hints, start=1):

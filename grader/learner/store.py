@@ -69,7 +69,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX help_by_exercise ON help_seen (exercise, what);
     """,
-    # An instructor's batch (grader/instructor.py, in its own file): each graded item by
+    # An instructor's batch (grader/instructor/core.py, in its own file): each graded item by
     # learner, the SHA-256 of what was graded and the grader's key, so unchanged work is
     # not graded again.
     """
@@ -276,7 +276,7 @@ class Store:
     @_guarded
     def record(self, result, source: bytes | str | None) -> int:
         """Keep one graded attempt with the bytes that were graded; returns its id."""
-        from grader.report import to_dict
+        from grader.grading.report import to_dict
 
         data = to_dict(result)
         with self.transaction() as db:
@@ -491,7 +491,7 @@ def _fails_check(path: Path) -> bool:
 
 
 def _locked(path: Path) -> str:
-    from grader.holders import describe
+    from grader.learner.holders import describe
 
     files = [path, Path(str(path) + "-wal"), Path(str(path) + "-shm")]
     return (

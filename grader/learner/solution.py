@@ -7,8 +7,8 @@ recorded, with whether the item had been passed, and ``course progress`` shows i
 from __future__ import annotations
 
 from grader.catalog import Exercise
-from grader.store import Store
-from grader.workspace import display_text
+from grader.learner.store import Store
+from grader.learner.workspace import display_text
 
 
 class SolutionError(Exception):
@@ -37,7 +37,7 @@ def print_solution(exercise: Exercise, text: str, passed: bool) -> None:
     """The solution with a short frame; syntax colours on a colour terminal only."""
     import click
 
-    from grader.term import color_enabled, style, wrap
+    from grader.text.term import color_enabled, style, wrap
 
     click.echo(style(f"Reference solution of {exercise.short}", bold=True))
     click.echo(style(f"({exercise.solution})", dim=True) + "\n")

@@ -14,7 +14,7 @@ cannot hold are tagged objects:
   dicts ``{"__dict__": [[key, value], ...]}`` (keys may be any encodable value), integers
   of 2**63 and beyond ``{"__bigint__": "digits"}``, non-finite floats ``{"__float__": "nan"}``.
 - SymPy expressions ``{"__sympy__": srepr text}``, rebuilt on the grader's side by
-  :mod:`grader.symbolic`, which walks the text's syntax tree and never calls ``eval``.
+  :mod:`grader.sandbox.symbolic`, which walks the text's syntax tree and never calls ``eval``.
 - Trusted functions passed into learner code ``{"__fn__": index}``: a handle into the
   sender's ``functions`` list, resolved by the receiver's ``resolve_fn``. No name and no
   parameters cross.
@@ -142,9 +142,9 @@ _FUNCTION_TYPES = ("TrustedFunction", "RemoteFunction")
 
 
 def _is_function_handle(value: Any) -> bool:
-    # Exact types, looked up where they live: if grader.functions is not loaded, nothing
+    # Exact types, looked up where they live: if grader.sandbox.trusted is not loaded, nothing
     # can be one of its functions, and a look-alike class of the same name is not one.
-    module = sys.modules.get("grader.functions")
+    module = sys.modules.get("grader.sandbox.trusted")
     if module is None:
         return False
     return any(type(value) is getattr(module, name, None) for name in _FUNCTION_TYPES)
@@ -205,7 +205,7 @@ def _check_int(n: int) -> None:
 def encode_value(value: Any, *, functions: list | None = None) -> Any:
     """Turn a Python value into JSON-ready data, or raise :class:`WireError`.
 
-    A function of :mod:`grader.functions` (a ``TrustedFunction``, or in the worker the
+    A function of :mod:`grader.sandbox.trusted` (a ``TrustedFunction``, or in the worker the
     ``RemoteFunction`` standing for one) is appended to ``functions`` and sent as its
     index there, ``{"__fn__": index}``; with ``functions=None`` it is refused.
     """
@@ -267,7 +267,7 @@ def encode_value(value: Any, *, functions: list | None = None) -> Any:
 def _encode_sympy(value: Any) -> dict:
     import sympy
 
-    from grader import symbolic
+    from grader.sandbox import symbolic
 
     if not isinstance(value, sympy.Basic):
         raise WireError(f"a value of type {type(value).__qualname__} cannot be sent")

@@ -1,10 +1,10 @@
 """Present grading results: for a learner's terminal, as JSON, and as JUnit XML.
 
 The JSON shape is a public interface (README, "Interface"); bump ``SCHEMA_VERSION`` in
-:mod:`grader.runner` when it changes.
+:mod:`grader.grading.runner` when it changes.
 
 Messages, printed output and file names come from the learner's code: every one goes out
-through :mod:`grader.safe_text` for its surface, so it can never move the cursor, forge a
+through :mod:`grader.text.safe_text` for its surface, so it can never move the cursor, forge a
 report line, or make the JSON or XML unreadable.
 """
 
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import click
 
-from grader import safe_text
 from grader.catalog import Catalog
-from grader.runner import SCHEMA_VERSION, ExerciseResult
-from grader.term import shorten, style, wrap
+from grader.grading.runner import SCHEMA_VERSION, ExerciseResult
+from grader.text import safe_text
+from grader.text.term import shorten, style, wrap
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -114,7 +114,7 @@ def print_results(results: Sequence[ExerciseResult], catalog: Catalog) -> None:
     """The learner's view: each check, the first failure in full, the score, what next.
     For several exercises (a lesson), a few lines each and the total.
 
-    Plain, stable text unless standard output is a terminal (see :mod:`grader.term`).
+    Plain, stable text unless standard output is a terminal (see :mod:`grader.text.term`).
     """
     if len(results) == 1:
         click.echo("\n".join(render(results[0], catalog)) + "\n")
@@ -132,7 +132,7 @@ def print_results(results: Sequence[ExerciseResult], catalog: Catalog) -> None:
 def protections_line(protections: dict) -> str:
     """What held the learner's code on this machine, so that nobody takes a laptop's grade
     for a fenced one: ``fenced: no network, ...`` or ``not fenced (missing: ...); ...``."""
-    from grader.host import Protections
+    from grader.sandbox.host import Protections
 
     found = Protections(
         tuple(protections.get("in_force", ())), tuple(protections.get("missing", ()))

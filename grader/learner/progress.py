@@ -3,7 +3,7 @@
 Everything here is derived from the catalogue (the lesson manifests) and the learner's
 store; nothing is kept twice. The homework checklist of a lesson is derived from the kinds
 of its items: all exercises, each project, the quiz. Rendering lives in
-:mod:`grader.dashboard`; this module only computes.
+:mod:`grader.learner.dashboard`; this module only computes.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.catalog import Catalog, Exercise, Lesson
-from grader.store import Store
+from grader.learner.store import Store
 
 
 def command_for(exercise: Exercise) -> str:

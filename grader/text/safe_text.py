@@ -106,7 +106,7 @@ def terminal_block(text: str, indent: str = "", width: int | None = None) -> lis
 def terminal_width() -> int | None:
     """The columns to fold learner text to when standard output is a terminal; None
     elsewhere (a log or a pipe keeps each line whole, and whatever shows it wraps it)."""
-    from grader.term import is_terminal
+    from grader.text.term import is_terminal
 
     if not is_terminal():
         return None

@@ -1,0 +1,1 @@
+"""The course site: building and serving it (:mod:`.builder`)."""
