@@ -1,7 +1,7 @@
 """Throughput of `course instructor grade`: one job against two, in the same run.
 
 Generates learners' submissions (by default 100) in a temporary folder: a mix of correct
-work (the reference solutions), wrong work (files from tests/wrong/, the rest correct),
+work (the reference solutions), wrong work (files from the lesson's wrong/, the rest correct),
 the stubs as handed out, a syntax error, missing files, and some of them as .zip files.
 Then grades the folder with --jobs 1 and with --jobs 2, each against a fresh store and
 with the same seed, checks that both gradebooks agree, and grades it once more with the

@@ -3,7 +3,7 @@
 Runs `course site build --site-dir <temporary folder>` a few times after one warm-up, and
 reports the median and minimum wall time, the CPU time (user + system) each build used, and
 the machine's load average: on a busy machine wall time grows, and CPU time is the better
-guide. Also reports how much the lesson's facts and figures (site/facts/lesson_1_2_39.py)
+guide. Also reports how much the lesson's facts and figures (lessons/1.2.39-numerical-differentiation/facts.py)
 take, timed in this process.
 
     .venv/bin/python bench/site_build.py [--runs 5]
@@ -50,7 +50,7 @@ def timed_build(out: Path) -> tuple[float, float]:
 def facts_time() -> dict[str, float]:
     """Seconds spent in the facts module: facts() and figures(), each from a cold start."""
     spec = importlib.util.spec_from_file_location(
-        "bench_facts", ROOT / "site/facts/lesson_1_2_39.py"
+        "bench_facts", ROOT / "lessons/1.2.39-numerical-differentiation/facts.py"
     )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

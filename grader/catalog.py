@@ -1,8 +1,12 @@
 """The course catalogue: lessons and their exercises, read from the lesson manifests.
 
 Each lesson folder ``lessons/<id>-<slug>/`` holds one ``lesson.toml``; it is the only list
-of that lesson's exercises (see docs/manifest.md for every field). This module finds the
-manifests, validates them, and resolves an id such as ``1.2.39.5`` to an :class:`Exercise`.
+of that lesson's exercises (see docs/manifest.md for every field). The folder owns the rest
+of the lesson too: its pages and quiz, its hidden suites (``suites/``), the trusted inputs
+those pass into learner code (``inputs.py``), its site facts (``facts.py``) and its
+catalogues of known-wrong and correct files (``wrong/``, ``correct/``). This module finds
+the manifests, validates them, and resolves an id such as ``1.2.39.5`` to an
+:class:`Exercise`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from pathlib import Path
 from grader.sandbox.limits import Limits
 
 KINDS = ("exercise", "project", "quiz")
+# What in a lesson folder only the grader and the project's tests may read: never a worker
+# (they hold the suites, and files that pass), never the site (see mkdocs.yml).
+PRIVATE = ("suites", "inputs.py", "wrong", "correct")
 _ID = re.compile(r"^\d+(\.\d+)*(\.[a-z]+)?$")  # 1.2.39.5, 1.2.39.project
 
 
@@ -49,7 +56,7 @@ class Exercise:
     difficulty: int
     points: float
     stub: str  # relative to the repo root; the solution mirrors it under solutions/
-    suite: str
+    suite: str  # relative to the repo root (the manifest gives it within the lesson folder)
     functions: tuple[str, ...]
     constants: tuple[str, ...]
     section: str
@@ -77,6 +84,12 @@ class Lesson:
     page: str  # the lesson page, relative to lessons/
     meta: dict
     exercises: tuple[Exercise, ...]
+    root: Path = field(repr=False, compare=False)
+
+    @property
+    def private(self) -> tuple[Path, ...]:
+        """The lesson's own files that no worker may read (see :data:`PRIVATE`)."""
+        return tuple(self.root / self.folder / name for name in PRIVATE)
 
     def section_ref(self, anchor: str) -> str:
         """Where a learner reads about ``anchor``: the lesson page (the built site's page
@@ -154,7 +167,7 @@ def _kind_name(kind) -> str:
     return names.get(kind, kind.__name__)
 
 
-def _load_exercise(table: dict, lesson_id: str, root: Path, where: str) -> Exercise:
+def _load_exercise(table: dict, lesson_id: str, folder: str, root: Path, where: str) -> Exercise:
     allowed = {
         "id",
         "title",
@@ -186,6 +199,9 @@ def _load_exercise(table: dict, lesson_id: str, root: Path, where: str) -> Exerc
     suite = _require(table, "suite", str, where)
     if not stub.startswith("exercises/"):
         raise ManifestError(f"{where}: stub must lie under exercises/")
+    if not suite.startswith("suites/") or ".." in Path(suite).parts:
+        raise ManifestError(f"{where}: suite must lie in the lesson's own suites/ folder")
+    suite = f"{folder}/{suite}"
     # The learner's stub may be missing (deleted by mistake); commands say so themselves.
     for label, rel in (
         ("suite", suite),
@@ -235,7 +251,7 @@ def load_lesson(manifest: Path, root: Path) -> Lesson:
     if not (manifest.parent / page).is_file():
         raise ManifestError(f"{where}: the lesson page {page} does not exist")
     exercises = tuple(
-        _load_exercise(t, lesson_id, root, f"{where}, exercise {i + 1}")
+        _load_exercise(t, lesson_id, folder, root, f"{where}, exercise {i + 1}")
         for i, t in enumerate(_require(data, "exercises", list, where))
     )
     ids = [e.id for e in exercises]
@@ -249,6 +265,7 @@ def load_lesson(manifest: Path, root: Path) -> Lesson:
         f"{manifest.parent.name}/{page}",
         meta,
         exercises,
+        root,
     )
 
 

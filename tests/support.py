@@ -52,8 +52,7 @@ CORRECT = "_correct.py"  # the correct file that the mutations beside it edit
 def wrong_implementations(stub: str) -> list[Path]:
     """The catalogue of known-wrong files for the exercise whose stub is ``stub``: whole
     files, and mutations of the folder's ``_correct.py`` (see :func:`materialize`)."""
-    relative = Path(stub).relative_to("exercises")
-    folder = ROOT / "tests" / "wrong" / relative.with_suffix("")
+    folder, relative = _catalogue(stub, "wrong")
     whole = [p for p in folder.glob("*" + relative.suffix) if not p.name.startswith("_")]
     return sorted(whole + list(folder.glob("*" + MUTATION)))
 
@@ -117,8 +116,19 @@ def first_message(result: dict) -> str:
 
 def correct_variants(stub: str) -> list[Path]:
     """Correct files in other styles than the reference, for the exercise whose stub is
-    ``stub``: ``tests/correct/<lesson>/<stub name>/*.py`` (or ``.toml`` for a quiz). Each must
-    get full marks: a suite is right for every style the statement allows."""
-    relative = Path(stub).relative_to("exercises")
-    folder = ROOT / "tests" / "correct" / relative.with_suffix("")
+    ``stub``: ``lessons/<lesson folder>/correct/<stub name>/*.py`` (or ``.toml`` for a quiz).
+    Each must get full marks: a suite is right for every style the statement allows."""
+    folder, relative = _catalogue(stub, "correct")
     return sorted(folder.glob("*" + relative.suffix))
+
+
+def _catalogue(stub: str, kind: str) -> tuple[Path, Path]:
+    """The folder of one exercise's ``kind`` catalogue (``wrong`` or ``correct``), kept in
+    its lesson's folder under the stub's path within ``exercises/<lesson id>/``, and that
+    path (``ex1_forward_difference.py``, ``project/gradient_checker.py``)."""
+    from grader import catalog
+
+    (exercise,) = [e for e in catalog.load(ROOT).exercises if e.stub == stub]
+    lesson = catalog.load(ROOT).lesson(exercise.lesson_id)
+    relative = Path(stub).relative_to(f"exercises/{lesson.id}")
+    return ROOT / lesson.folder / kind / relative.with_suffix(""), relative

@@ -2,13 +2,13 @@
 
 - the untouched stub scores below full marks;
 - the reference solution scores full marks;
-- every known-wrong implementation under tests/wrong/ fails at least one check, and each
+- every known-wrong implementation in a lesson's wrong/ fails at least one check, and each
   exercise keeps at least four of them;
 - each known-wrong file declares its mistake (``mistake:``), and the first message a
   learner reads for it names that mistake;
 - a correct file that known-wrong mutations edit (``_correct.py``) scores full marks, so
   that each mutation's edit is its only bug;
-- every correct variant under tests/correct/ (other styles than the reference) scores
+- every correct variant in a lesson's correct/ (other styles than the reference) scores
   full marks.
 """
 

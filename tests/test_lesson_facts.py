@@ -2,7 +2,7 @@
 
 Lesson 1.2.39's page (lessons/1.2.39-numerical-differentiation/index.md) types in no
 measured number: ``site/hooks/lesson_facts.py`` fills placeholders from the facts module
-``site/facts/lesson_1_2_39.py`` and from the manifest at build time. These tests check
+the lesson's ``facts.py`` and from the manifest at build time. These tests check
 
 - that the facts say what the prose claims about them (if a change in the code moved a
   number across a claim, the prose must change too);

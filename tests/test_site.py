@@ -199,7 +199,7 @@ def facts_module():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "facts_for_site_test", ROOT / "site/facts/lesson_1_2_39.py"
+        "facts_for_site_test", ROOT / "lessons/1.2.39-numerical-differentiation/facts.py"
     )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

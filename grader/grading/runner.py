@@ -13,11 +13,14 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from grader import catalog
 from grader.catalog import Exercise
 from grader.sandbox import isolation
 from grader.sandbox.workers import LearnerError, Sandbox, WorkerFailure, WorkerProcess, hidden_for
 
 SCHEMA_VERSION = 1
+# The suites' own pytest settings: a grading run never reads the project's or a learner's.
+SUITE_SETTINGS = Path(__file__).with_name("pytest.ini")
 
 
 @dataclass
@@ -59,11 +62,19 @@ class ExerciseResult:
 
 
 def answer_folders(root: Path) -> tuple[Path, ...]:
-    """What a submission must never read: reference solutions, hidden suites, the project's
+    """What a submission must never read: reference solutions, every lesson's private files
+    (hidden suites, trusted inputs, the known-wrong and correct catalogues), the project's
     tests and the progress store (which keeps copies of earlier attempts)."""
-    roots = {root.resolve(), Path(__file__).resolve().parents[2]}  # course and package
-    names = ("solutions", "grader/suites", "tests", ".course")
-    return tuple(r / name for r in sorted(roots) for name in names)
+    package = Path(__file__).resolve().parents[2]  # the course this grader comes from
+    hidden = []
+    for course in sorted({root.resolve(), package}):
+        hidden += [course / name for name in ("solutions", "tests", ".course")]
+        try:
+            lessons = catalog.load(course).lessons
+        except catalog.ManifestError:
+            lessons = ()  # a broken course elsewhere: its manifest errors are reported there
+        hidden += [path for lesson in lessons for path in lesson.private]
+    return tuple(hidden)
 
 
 def _heavy(path: Path) -> tuple[str, ...]:
@@ -143,9 +154,9 @@ def grade(
     root = jobs[0][0].root
     args = [
         "-c",
-        str(root / "grader" / "suites" / "pytest.ini"),
+        str(SUITE_SETTINGS),
         "--rootdir",
-        str(root / "grader" / "suites"),
+        str(root / "lessons"),
         "-p",
         "no:cacheprovider",
         "-p",

@@ -384,7 +384,7 @@ def grader_keys(cat: catalog_mod.Catalog, seed: int | None) -> dict[str, str]:
         for p in sorted(package.rglob("*.py"))
         if not str(p.relative_to(package).as_posix()).startswith(FRONT_END)
     ]
-    for path in [*modules, package / "suites" / "pytest.ini"]:
+    for path in [*modules, package / "grading" / "pytest.ini"]:
         common.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     try:
         numpy_version = metadata.version("numpy")

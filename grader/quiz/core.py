@@ -876,7 +876,7 @@ def render_answers(quiz: Quiz, answers: Mapping[str, Any], lesson_id: str) -> st
 def suite_checks(suite_file: str) -> dict[str, Callable]:
     """Test functions for a quiz's hidden suite, one per question, in question order.
 
-    A suite ``grader/suites/<lesson>/test_quiz.py`` is two lines::
+    A suite ``lessons/<lesson folder>/suites/test_quiz.py`` is two lines::
 
         from grader.quiz.core import suite_checks
         globals().update(suite_checks(__file__))
@@ -886,11 +886,12 @@ def suite_checks(suite_file: str) -> dict[str, Callable]:
     from grader import catalog
 
     suite = Path(suite_file).resolve()
-    lesson_id = suite.parent.name
-    root = suite.parents[3]  # <root>/grader/suites/<lesson>/test_quiz.py: the graded course
-    items = [e for e in catalog.load(root).lesson(lesson_id).exercises if e.kind == "quiz"]
+    folder = suite.parents[1]  # <root>/lessons/<lesson folder>/suites/test_quiz.py
+    root = suite.parents[3]  # the graded course
+    (lesson,) = [x for x in catalog.load(root).lessons if (root / x.folder).resolve() == folder]
+    items = [e for e in lesson.exercises if e.kind == "quiz"]
     if len(items) != 1:
-        raise QuizError(f"lesson {lesson_id} should list exactly one item of kind 'quiz'")
+        raise QuizError(f"lesson {lesson.id} should list exactly one item of kind 'quiz'")
     exercise = items[0]
     quiz = load_quiz(quiz_path(exercise), exercise.id)
     checks: dict[str, Callable] = {}

@@ -4,8 +4,9 @@ A lesson page never types in a measured number, an exercise title or the lesson'
 metadata; it writes a placeholder that this hook replaces before Markdown is converted:
 
 ``[[fact:NAME]]``
-    A value from the lesson's facts module ``site/facts/lesson_<id with _>.py`` (for
-    1.2.39: ``site/facts/lesson_1_2_39.py``), whose ``facts()`` returns a dict. Floats are
+    A value from the lesson's facts module, ``facts.py`` in the lesson's folder (for
+    1.2.39: ``lessons/1.2.39-numerical-differentiation/facts.py``), whose ``facts()``
+    returns a dict. Floats are
     shown with 2 significant digits as HTML, e.g. ``4.9 × 10<sup>−9</sup>``;
     ``[[fact:NAME:3]]`` asks for 3 digits, ``[[fact:NAME:tex]]`` for TeX to put inside
     ``$...$`` (both combine: ``[[fact:NAME:tex:3]]``). Ints are whole numbers; strings are
@@ -43,7 +44,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 PLACEHOLDER = re.compile(r"\[\[([A-Za-z_]+):([^\[\]\n]+?)\]\]")
-FACTS_DIR = Path("site") / "facts"  # relative to the folder of mkdocs.yml
+FACTS_FILE = "facts.py"  # in the lesson's own folder
 MAX_DEPTH = 4  # strings may hold placeholders; this deep and no deeper
 
 LESSON_FIELDS = (
@@ -65,13 +66,13 @@ class PlaceholderError(PluginError):
     """A placeholder that names nothing, or a lesson whose facts cannot be computed."""
 
 
-def facts_module_path(root: Path, lesson_id: str) -> Path:
-    return root / FACTS_DIR / f"lesson_{lesson_id.replace('.', '_')}.py"
+def facts_module_path(root: Path, lesson_folder: str) -> Path:
+    return root / lesson_folder / FACTS_FILE
 
 
 def load_facts_module(path: Path) -> ModuleType:
     """Import a facts module from its file, fresh on every build (``mkdocs serve`` edits)."""
-    name = f"lesson_facts_{path.stem}"
+    name = "lesson_facts_" + re.sub(r"\W", "_", path.parent.name)  # one per lesson folder
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses and pickling look their module up here
@@ -139,7 +140,7 @@ def lesson_context(root: Path, manifest: Path) -> LessonContext:
         lesson = load_lesson(manifest, root)
     except ManifestError as exc:
         raise PlaceholderError(f"The lesson manifest is not valid: {exc}") from exc
-    return LessonContext(lesson, facts_module_path(root, lesson.id))
+    return LessonContext(lesson, facts_module_path(root, lesson.folder))
 
 
 # -- Formatting -----------------------------------------------------------------------------

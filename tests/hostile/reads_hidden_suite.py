@@ -1,4 +1,4 @@
-"""Hostile: reads the hidden suite from disk, looking for expected values.
+"""Hostile: reads the hidden suites, trusted inputs and known-right files from disk.
 
 expect: fail
 message: expected
@@ -8,10 +8,11 @@ import pathlib
 
 import grader
 
-SUITES = pathlib.Path(grader.__file__).resolve().parent / "suites"
+LESSONS = pathlib.Path(grader.__file__).resolve().parents[1] / "lessons"
 stolen = ""
-for path in SUITES.glob("**/test_ex5*.py"):
-    stolen += path.read_text()
+for pattern in ("*/suites/test_ex5*.py", "*/inputs.py", "*/wrong/*/_correct.py", "*/correct/*/*"):
+    for path in LESSONS.glob(pattern):
+        stolen += path.read_text() if path.is_file() else ""
 
 
 def square(x):

@@ -6,7 +6,7 @@ imports this module, calls :func:`facts` and puts the formatted value in its pla
 figure of the page comes from :func:`figures` the same way. ``tests/test_lesson_facts.py``
 checks that every claim the prose makes about these numbers holds.
 
-The contract with the hook (any lesson may add ``site/facts/lesson_<id with _>.py``):
+The contract with the hook (any lesson may have a ``facts.py`` of its own):
 
 - ``facts() -> dict[str, float | int | str]``: a float is shown with 2 significant digits
   (the page may ask for more, ``[[fact:name:3]]``, or for TeX inside math,
