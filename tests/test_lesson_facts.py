@@ -31,7 +31,7 @@ from tests.support import ROOT
 LESSON = ROOT / "lessons" / "1.2.39-numerical-differentiation"
 PAGE = LESSON / "index.md"
 HOOK = ROOT / "site" / "hooks" / "lesson_facts.py"
-FACTS = ROOT / "site" / "facts" / "lesson_1_2_39.py"
+FACTS = ROOT / "lessons" / "1.2.39-numerical-differentiation" / "facts.py"
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 ANCHORS = [
     "questions", "objectives", "core-ideas", "forward-difference", "step-size", "round-off",
