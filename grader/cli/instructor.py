@@ -1,0 +1,90 @@
+"""``course instructor``: grading a cohort (see docs/instructors.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from grader.cli.common import UsageError, load_catalog, warn
+
+
+@click.group()
+def instructor() -> None:
+    """Grade many learners with this copy of the course (see docs/instructors.md)."""
+
+
+@instructor.command("grade")
+@click.argument("submissions_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--out",
+    "out_csv",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The gradebook to write: one row per learner, one column per item, a total.",
+)
+@click.option(
+    "--json",
+    "out_json",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write every check of every learner here, as JSON.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Learners graded at once (default: one per core)."
+)
+@click.option("--seed", type=int, help="One seed for every learner's inputs (default: a new one).")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where graded results are kept (default: .course/instructor.sqlite3).",
+)
+@click.option("--regrade", is_flag=True, help="Grade everything again, ignoring kept results.")
+@click.option(
+    "--unfenced",
+    is_flag=True,
+    help="Grade even where learners' code cannot be fenced in (see docs/security.md).",
+)
+def instructor_grade(
+    submissions_dir: Path,
+    out_csv: Path,
+    out_json: Path | None,
+    jobs: int | None,
+    seed: int | None,
+    store: Path | None,
+    regrade: bool,
+    unfenced: bool,
+) -> None:
+    """Grade every learner in SUBMISSIONS_DIR (one folder or .zip each, mirroring exercises/).
+
+    Exit status: 0 every learner was graded; 1 some learner could not be graded at all
+    (named at the end, zeros in the gradebook); 2 usage error, or no fence without
+    --unfenced."""
+    from grader.instructor import core as instructor_mod
+
+    missing = instructor_mod.missing_fence()
+    if missing and not unfenced:
+        raise UsageError(instructor_mod.unfenced_message(missing, refused=True))
+    if missing:
+        warn(instructor_mod.unfenced_message(missing, refused=False))
+    cat = load_catalog()
+    progress = instructor_mod.Progress(terminal=sys.stdout.isatty())
+    try:
+        summary = instructor_mod.grade_batch(
+            submissions_dir,
+            out_csv,
+            out_json,
+            jobs=jobs,
+            seed=seed,
+            store_path=store,
+            use_cache=not regrade,
+            root=cat.root,
+            on_start=progress.start,
+            on_done=progress.done,
+        )
+    except instructor_mod.BatchError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        progress.close()
+    click.echo("\n".join(instructor_mod.summary_lines(summary, out_csv, out_json)))
+    sys.exit(1 if summary.problems else 0)
