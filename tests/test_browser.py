@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from grader import catalog
-from grader.quiz.core import load_quiz, quiz_path
+from grader.quiz.model import load_quiz, quiz_path
 from tests.site_support import Traffic, built_site, guarded_context, launch_browser, serve
 from tests.support import ROOT
 

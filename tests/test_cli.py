@@ -14,6 +14,7 @@ from tests.support import ROOT, course
 
 STUB = "exercises/1.2.39/ex5_numeric_gradient_square.py"
 SOLUTION = "solutions/1.2.39/ex5_numeric_gradient_square.py"
+WRONG = ROOT / "lessons/1.2.39-numerical-differentiation/wrong"
 
 
 def env_for(repo):
@@ -85,7 +86,7 @@ def test_json_has_the_documented_shape():
 
 
 def test_the_same_seed_draws_the_same_inputs():
-    wrong = ROOT / "lessons/1.2.39-numerical-differentiation/wrong/ex1_forward_difference/abs_step.py"
+    wrong = WRONG / "ex1_forward_difference/abs_step.py"
     runs = [
         course("grade", "1.2.39.1", "--submission", str(wrong), "--json", "--seed", "11")
         for _ in range(2)
@@ -96,7 +97,10 @@ def test_the_same_seed_draws_the_same_inputs():
 
 def test_junit_xml_has_one_testcase_per_check(tmp_path):
     out = tmp_path / "reports" / "junit.xml"
-    wrong = ROOT / "lessons/1.2.39-numerical-differentiation/wrong/ex5_numeric_gradient_square/forward_difference.py"
+    wrong = (
+        ROOT
+        / "lessons/1.2.39-numerical-differentiation/wrong/ex5_numeric_gradient_square/forward_difference.py"
+    )
     run = course("grade", "1.2.39.5", "--submission", str(wrong), "--junit-xml", str(out), "--json")
     assert run.code == 1
     suite = ET.parse(out).getroot().find("testsuite")

@@ -15,16 +15,17 @@ from pathlib import Path
 import pytest
 
 from grader import catalog
-from grader.quiz import core as Q
+from grader.quiz import answers as answers_file
+from grader.quiz import checking, expressions, model
 from tests.support import ROOT, course
 
-QUIZ_FILES = sorted(ROOT.glob("lessons/*/" + Q.QUIZ_FILE))
+QUIZ_FILES = sorted(ROOT.glob("lessons/*/" + model.QUIZ_FILE))
 QUIZ_ITEMS = [e for e in catalog.load(ROOT).exercises if e.kind == "quiz"]
-LESSON_QUIZ = Q.load_quiz(ROOT / "lessons/1.2.39-numerical-differentiation/quiz.toml")
+LESSON_QUIZ = model.load_quiz(ROOT / "lessons/1.2.39-numerical-differentiation/quiz.toml")
 ALL_RIGHT = ["f", "t", "f", "t", "a,b", "a,b,d", "b", "((x+h)**2-(x-h)**2)/(2*h)", "3.01"]
 
 
-def question(question_id: str) -> Q.Question:
+def question(question_id: str) -> model.Question:
     return LESSON_QUIZ.question(question_id)
 
 
@@ -42,25 +43,25 @@ def test_the_lesson_has_a_quiz():
 
 @pytest.mark.parametrize("path", QUIZ_FILES, ids=[p.parent.name for p in QUIZ_FILES])
 def test_every_quiz_file_parses_with_answers_and_explanations(path: Path):
-    quiz = Q.load_quiz(path)
+    quiz = model.load_quiz(path)
     assert quiz.questions
     for q in quiz.questions:
         assert q.answer is not None and q.answer != "", q.id
         assert len(q.explanation) > 40, f"{q.id}: the explanation should teach something"
         assert q.prompt.strip() and q.title.strip()
-        outcome = Q.check_answer(q, q.answer)
+        outcome = checking.check_answer(q, q.answer)
         assert outcome.correct, f"{q.id}: the file's own answer fails: {outcome.message}"
 
 
 @pytest.mark.parametrize("item", QUIZ_ITEMS, ids=[e.id for e in QUIZ_ITEMS])
 def test_each_quiz_item_has_its_file_stub_and_solution(item):
-    quiz = Q.load_quiz(Q.quiz_path(item), item.id)  # also checks [quiz] id
-    stub, _ = Q.read_answers(item.path(item.stub), quiz)
+    quiz = model.load_quiz(model.quiz_path(item), item.id)  # also checks [quiz] id
+    stub, _ = answers_file.read_answers(item.path(item.stub), quiz)
     assert stub == {}, "the untouched answers file must hold no answers"
-    solution, unknown = Q.read_answers(item.path(item.solution), quiz)
+    solution, unknown = answers_file.read_answers(item.path(item.solution), quiz)
     assert not unknown
     for q in quiz.questions:
-        assert Q.check_answer(q, solution.get(q.id)).correct, q.id
+        assert checking.check_answer(q, solution.get(q.id)).correct, q.id
 
 
 def test_the_spec_questions_are_in_order():
@@ -140,8 +141,8 @@ BROKEN = {
 def test_a_broken_quiz_file_is_refused_with_a_reason(tmp_path: Path, text: str):
     path = tmp_path / "quiz.toml"
     path.write_text("\n".join(line.strip() for line in text.splitlines()))
-    with pytest.raises(Q.QuizError, match="question 1"):
-        Q.load_quiz(path)
+    with pytest.raises(model.QuizError, match="question 1"):
+        model.load_quiz(path)
 
 
 # --- checking answers --------------------------------------------------------------------
@@ -155,7 +156,7 @@ def test_the_central_difference_passes():
         "((h + x)**2 - (x - h)**2) * (1/(2*h))",
         "0.5*((x+h)**2-(x-h)**2)/h",
     ):
-        outcome = Q.check_answer(q, typed)
+        outcome = checking.check_answer(q, typed)
         assert outcome.correct, (typed, outcome.message)
 
 
@@ -169,7 +170,7 @@ def test_the_central_difference_passes():
     ],
 )
 def test_wrong_expressions_are_told_why(typed: str, reason: str):
-    outcome = Q.check_answer(question("central-difference-code"), typed)
+    outcome = checking.check_answer(question("central-difference-code"), typed)
     assert not outcome.correct and outcome.readable
     assert reason in outcome.message
 
@@ -195,7 +196,9 @@ def test_dangerous_text_is_refused_without_running_it(tmp_path: Path, typed: str
 
     monkeypatch.setattr(builtins, "eval", forbidden)
     monkeypatch.setattr(builtins, "exec", forbidden)
-    outcome = Q.check_answer(question("central-difference-code"), typed.format(marker=marker))
+    outcome = checking.check_answer(
+        question("central-difference-code"), typed.format(marker=marker)
+    )
     assert not outcome.correct and not outcome.readable
     assert "cannot be used here" in outcome.message
     assert not marker.exists()
@@ -211,8 +214,8 @@ def test_dangerous_text_is_refused_without_running_it(tmp_path: Path, typed: str
     ],
 )
 def test_a_syntax_error_gets_a_friendly_message(typed: str, words: str):
-    with pytest.raises(Q.ExpressionError) as caught:
-        Q.parse_expression(typed)
+    with pytest.raises(model.ExpressionError) as caught:
+        expressions.parse_expression(typed)
     message = str(caught.value)
     assert words in message
     assert "Traceback" not in message and "File " not in message
@@ -220,69 +223,69 @@ def test_a_syntax_error_gets_a_friendly_message(typed: str, words: str):
 
 @pytest.mark.parametrize("typed", ["9**20**20", "(x**20)**20", "x**h", "1/(h-h)", "1e999"])
 def test_expressions_that_would_blow_up_are_refused(typed: str):
-    with pytest.raises(Q.ExpressionError):
-        Q.parse_expression(typed)
+    with pytest.raises(model.ExpressionError):
+        expressions.parse_expression(typed)
 
 
 def test_a_slow_symbolic_check_is_stopped():
     import time
 
     started = time.perf_counter()
-    with pytest.raises(Q.ExpressionError, match="too long"):
-        with Q.time_limit(0.2):
+    with pytest.raises(model.ExpressionError, match="too long"):
+        with expressions.time_limit(0.2):
             time.sleep(5)
     assert time.perf_counter() - started < 2
 
 
 def test_true_false_and_letters_read_as_a_learner_types_them():
     tf = question("exact")
-    assert [Q.read_typed(tf, t) for t in ("t", "TRUE", " f ", "False")] == [
+    assert [checking.read_typed(tf, t) for t in ("t", "TRUE", " f ", "False")] == [
         True,
         True,
         False,
         False,
     ]
-    with pytest.raises(Q.AnswerError):
-        Q.read_typed(tf, "maybe")
+    with pytest.raises(model.AnswerError):
+        checking.read_typed(tf, "maybe")
     many = question("when-to-check")
-    assert Q.read_typed(many, "d, a,b") == ["a", "b", "d"]
-    assert Q.read_typed(many, "abd") == ["a", "b", "d"]
-    with pytest.raises(Q.AnswerError, match="letters a to e"):
-        Q.read_typed(many, "a,z")
+    assert checking.read_typed(many, "d, a,b") == ["a", "b", "d"]
+    assert checking.read_typed(many, "abd") == ["a", "b", "d"]
+    with pytest.raises(model.AnswerError, match="letters a to e"):
+        checking.read_typed(many, "a,z")
     one = question("choose-epsilon")
-    assert Q.read_typed(one, "B") == "b"
-    with pytest.raises(Q.AnswerError, match="one letter"):
-        Q.read_typed(one, "a,b")
+    assert checking.read_typed(one, "B") == "b"
+    with pytest.raises(model.AnswerError, match="one letter"):
+        checking.read_typed(one, "a,b")
 
 
 def test_multiple_choice_needs_exactly_the_right_letters():
     q = question("error-sources")
-    assert Q.check_answer(q, ["b", "a"]).correct
-    partial = Q.check_answer(q, ["a"])
+    assert checking.check_answer(q, ["b", "a"]).correct
+    partial = checking.check_answer(q, ["a"])
     assert not partial.correct and "left out (b)" in partial.message
-    extra = Q.check_answer(q, ["a", "b", "c"])
+    extra = checking.check_answer(q, ["a", "b", "c"])
     assert not extra.correct and extra.feedback  # the remark for choice c
 
 
 def test_numeric_answers_use_the_tolerance(tmp_path: Path):
     q = question("cubic-estimate")
-    assert Q.check_answer(q, 3.01).correct
-    assert Q.check_answer(q, 3.0100005).correct
-    assert Q.check_answer(q, "(1.331 - 0.729)/0.2").correct  # arithmetic, read safely
-    assert not Q.check_answer(q, 3.02).correct
-    assert not Q.check_answer(q, "three").readable
+    assert checking.check_answer(q, 3.01).correct
+    assert checking.check_answer(q, 3.0100005).correct
+    assert checking.check_answer(q, "(1.331 - 0.729)/0.2").correct  # arithmetic, read safely
+    assert not checking.check_answer(q, 3.02).correct
+    assert not checking.check_answer(q, "three").readable
     path = tmp_path / "quiz.toml"
     path.write_text(
         '[quiz]\nid = "9.9.quiz"\n[[questions]]\nid = "eps"\ntype = "numeric"\n'
         'prompt = "p"\nanswer = 6e-6\nrelative_tolerance = 0.5\nexplanation = "e"\n'
     )
-    relative = Q.load_quiz(path).questions[0]
-    assert Q.check_answer(relative, 8e-6).correct
-    assert not Q.check_answer(relative, 1e-5).correct
+    relative = model.load_quiz(path).questions[0]
+    assert checking.check_answer(relative, 8e-6).correct
+    assert not checking.check_answer(relative, 1e-5).correct
 
 
 def test_an_unanswered_question_says_so():
-    outcome = Q.check_answer(question("exact"), None)
+    outcome = checking.check_answer(question("exact"), None)
     assert not outcome.correct and not outcome.answered
 
 
@@ -295,8 +298,8 @@ def test_answers_files_round_trip(tmp_path: Path):
         "cubic-estimate": 3.01,
     }
     path = tmp_path / "answers.toml"
-    path.write_text(Q.render_answers(LESSON_QUIZ, answers, "1.2.39"), encoding="utf-8")
-    read, unknown = Q.read_answers(path, LESSON_QUIZ)
+    path.write_text(answers_file.render_answers(LESSON_QUIZ, answers, "1.2.39"), encoding="utf-8")
+    read, unknown = answers_file.read_answers(path, LESSON_QUIZ)
     assert read == answers and unknown == []
     assert tomllib.loads(path.read_text(encoding="utf-8"))["quiz"] == LESSON_QUIZ.id
 
@@ -325,7 +328,9 @@ def test_grading_never_runs_what_an_answers_file_holds(tmp_path: Path):
     marker = tmp_path / "ran"
     answers = tmp_path / "answers.toml"
     code = f"__import__('os').system('touch {marker}')"
-    answers.write_text(Q.render_answers(LESSON_QUIZ, {"central-difference-code": code}, "1.2.39"))
+    answers.write_text(
+        answers_file.render_answers(LESSON_QUIZ, {"central-difference-code": code}, "1.2.39")
+    )
     run = course("grade", "1.2.39.quiz", "--submission", str(answers), "--json")
     assert run.code == 1
     check = run.json()["checks"][7]
@@ -355,7 +360,9 @@ def test_piped_all_right_scores_full_marks_and_records(learner_repo: Path):
     assert result["exercise"] == "1.2.39.quiz" and result["passed"]
     assert result["score"] == result["max_score"]
     assert [c["name"] for c in result["checks"]] == [q.name for q in LESSON_QUIZ.questions]
-    saved, _ = Q.read_answers(learner_repo / "exercises/1.2.39/quiz_answers.toml", LESSON_QUIZ)
+    saved, _ = answers_file.read_answers(
+        learner_repo / "exercises/1.2.39/quiz_answers.toml", LESSON_QUIZ
+    )
     assert saved["error-sources"] == ["a", "b"] and saved["exact"] is False
     # The same file grades the same with `course grade`, alone and within the lesson.
     again = course("grade", "1.2.39.quiz", "--json", env=in_copy(learner_repo))
@@ -376,7 +383,9 @@ def test_piped_some_wrong_exits_1_and_keeps_the_best_score(learner_repo: Path):
     assert "does not contain the step h" in run.out  # question 8 is told why
     assert "Best score: 10/10 over 2 attempt(s)" in run.out
     assert "'course restore 1.2.39.quiz' brings them back" in run.out
-    saved, _ = Q.read_answers(learner_repo / "exercises/1.2.39/quiz_answers.toml", LESSON_QUIZ)
+    saved, _ = answers_file.read_answers(
+        learner_repo / "exercises/1.2.39/quiz_answers.toml", LESSON_QUIZ
+    )
     assert saved["smaller-step"] == "maybe" and "when-to-check" not in saved
     assert "cubic-estimate" not in saved
     graded = course("grade", "1.2.39.quiz", "--json", env=env).json()
@@ -392,7 +401,9 @@ def test_piped_some_wrong_exits_1_and_keeps_the_best_score(learner_repo: Path):
     # The all-right answers were kept before they were overwritten; restore brings them back.
     restored = course("restore", "1.2.39.quiz", env=env)
     assert restored.code == 0, restored.err
-    back, _ = Q.read_answers(learner_repo / "exercises/1.2.39/quiz_answers.toml", LESSON_QUIZ)
+    back, _ = answers_file.read_answers(
+        learner_repo / "exercises/1.2.39/quiz_answers.toml", LESSON_QUIZ
+    )
     assert back["central-difference-code"] == ALL_RIGHT[7] and back["smaller-step"] is False
 
 
@@ -457,7 +468,9 @@ def test_interactive_run_retries_unreadable_answers(learner_repo: Path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    saved, _ = Q.read_answers(learner_repo / "exercises/1.2.39/quiz_answers.toml", LESSON_QUIZ)
+    saved, _ = answers_file.read_answers(
+        learner_repo / "exercises/1.2.39/quiz_answers.toml", LESSON_QUIZ
+    )
     assert saved["central-difference-code"] == ALL_RIGHT[7]
 
 

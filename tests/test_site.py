@@ -24,7 +24,7 @@ import pytest
 
 from grader import catalog
 from grader.learner.progress import ItemProgress, LessonProgress
-from grader.quiz.core import load_quiz, quiz_path
+from grader.quiz.model import load_quiz, quiz_path
 from tests.site_support import built_site, copy_course, mkdocs_env, run_build
 from tests.support import ROOT
 

@@ -156,7 +156,7 @@ def quiz(quiz_id: str, as_json: bool) -> None:
     expression. Your answers are kept in the lesson's quiz_answers.toml under exercises/.
     """
     from grader.quiz import terminal as quiz_terminal
-    from grader.quiz.core import QuizError
+    from grader.quiz.model import QuizError
 
     cat = load_catalog()
     try:

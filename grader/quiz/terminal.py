@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from grader.catalog import Catalog, Exercise
-from grader.quiz import core as quiz_mod
+from grader.quiz.answers import render_answers
+from grader.quiz.checking import Outcome, check_answer, feedback_text, read_typed
+from grader.quiz.model import AnswerError, Question, Quiz, load_quiz, quiz_path
 from grader.text.safe_text import terminal_line  # what was typed or read is shown, never run
 
 HOW_TO_ANSWER = {
@@ -43,10 +45,10 @@ KIND_LABEL = {
 }
 
 
-def find_quiz(catalog: Catalog, wanted: str) -> tuple[Exercise, quiz_mod.Quiz]:
+def find_quiz(catalog: Catalog, wanted: str) -> tuple[Exercise, Quiz]:
     """``1.2.39`` or ``1.2.39.quiz`` -> the quiz item and its loaded quiz file.
 
-    Raises :class:`LookupError` (unknown id, no quiz) or :class:`grader.quiz.core.QuizError`.
+    Raises :class:`LookupError` (unknown id, no quiz) or :class:`grader.quiz.model.QuizError`.
     """
     wanted = wanted.strip()
     items = catalog.resolve(wanted)  # UnknownId is a LookupError with suggestions
@@ -61,7 +63,7 @@ def find_quiz(catalog: Catalog, wanted: str) -> tuple[Exercise, quiz_mod.Quiz]:
             )
         raise LookupError(f"Lesson {wanted} has no quiz.")
     exercise = quizzes[0]
-    return exercise, quiz_mod.load_quiz(quiz_mod.quiz_path(exercise), exercise.id)
+    return exercise, load_quiz(quiz_path(exercise), exercise.id)
 
 
 class _Stop(Exception):
@@ -70,7 +72,7 @@ class _Stop(Exception):
 
 def take(
     exercise: Exercise,
-    quiz: quiz_mod.Quiz,
+    quiz: Quiz,
     catalog: Catalog,
     *,
     as_json: bool = False,
@@ -133,7 +135,7 @@ def _import_sympy() -> None:
 
 
 def _introduce(
-    console, exercise: Exercise, quiz: quiz_mod.Quiz, catalog: Catalog, interactive: bool
+    console, exercise: Exercise, quiz: Quiz, catalog: Catalog, interactive: bool
 ) -> None:
     from rich.markup import escape
 
@@ -162,7 +164,7 @@ def _best(catalog: Catalog, exercise: Exercise) -> tuple[float, int] | None:
     return (best[0], best[1]) if best else None
 
 
-def _ask_all(console, quiz: quiz_mod.Quiz, stdin: IO[str], interactive: bool) -> dict[str, Any]:
+def _ask_all(console, quiz: Quiz, stdin: IO[str], interactive: bool) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     total = len(quiz.questions)
     for question in quiz.questions:
@@ -176,11 +178,11 @@ def _ask_all(console, quiz: quiz_mod.Quiz, stdin: IO[str], interactive: bool) ->
             console.print("[yellow]No answer.[/yellow]")
             continue
         answers[question.id] = value
-        _show_outcome(console, question, quiz_mod.check_answer(question, value))
+        _show_outcome(console, question, check_answer(question, value))
     return answers
 
 
-def _show_question(console, question: quiz_mod.Question, total: int) -> None:
+def _show_question(console, question: Question, total: int) -> None:
     from rich.markup import escape
 
     console.print()
@@ -204,7 +206,7 @@ def _show_question(console, question: quiz_mod.Question, total: int) -> None:
         console.print(grid)
 
 
-def _prompt_text(question: quiz_mod.Question) -> str:
+def _prompt_text(question: Question) -> str:
     how = HOW_TO_ANSWER[question.type]
     if question.type == "expression":
         how += " in " + " and ".join(question.variables)
@@ -213,7 +215,7 @@ def _prompt_text(question: quiz_mod.Question) -> str:
     return f"Your answer ({how}): "
 
 
-def _ask_terminal(console, question: quiz_mod.Question) -> Any:
+def _ask_terminal(console, question: Question) -> Any:
     """Ask until the typed text can be read as an answer to this question."""
     from rich.markup import escape
 
@@ -226,13 +228,13 @@ def _ask_terminal(console, question: quiz_mod.Question) -> Any:
             console.print("[yellow]Type your answer, then press Enter.[/yellow]")
             continue
         try:
-            return quiz_mod.read_typed(question, typed)
-        except quiz_mod.AnswerError as exc:
+            return read_typed(question, typed)
+        except AnswerError as exc:
             console.print(f"[yellow]{escape(terminal_line(str(exc)))}[/yellow]")
             console.print("[dim]Try again.[/dim]")
 
 
-def _read_line(console, question: quiz_mod.Question, stdin: IO[str]) -> Any:
+def _read_line(console, question: Question, stdin: IO[str]) -> Any:
     """One line of piped input; unreadable text is kept as typed (it is graded wrong)."""
     from rich.markup import escape
 
@@ -242,12 +244,12 @@ def _read_line(console, question: quiz_mod.Question, stdin: IO[str]) -> Any:
     if not typed:
         return None
     try:
-        return quiz_mod.read_typed(question, typed)
-    except quiz_mod.AnswerError:
+        return read_typed(question, typed)
+    except AnswerError:
         return typed  # check_answer explains what is wrong with it
 
 
-def _show_outcome(console, question: quiz_mod.Question, outcome: quiz_mod.Outcome) -> None:
+def _show_outcome(console, question: Question, outcome: Outcome) -> None:
     from rich.padding import Padding
     from rich.text import Text
 
@@ -255,7 +257,7 @@ def _show_outcome(console, question: quiz_mod.Question, outcome: quiz_mod.Outcom
         console.print("[bold green]Correct.[/bold green]")
     else:
         console.print("[bold red]Not quite.[/bold red]")
-    for paragraph in quiz_mod.feedback_text(question, outcome).split("\n"):
+    for paragraph in feedback_text(question, outcome).split("\n"):
         if paragraph.strip():
             # Text, not markup: explanations may hold brackets; the indent survives wrapping.
             if console.is_terminal:
@@ -276,15 +278,15 @@ def _open_store(exercise: Exercise, warn):
 
 
 def _write_answers(
-    path: Path, quiz: quiz_mod.Quiz, answers: dict[str, Any], exercise: Exercise, store
+    path: Path, quiz: Quiz, answers: dict[str, Any], exercise: Exercise, store
 ) -> str | None:
     """Write the answers file atomically, keeping the previous one first if it held
     anything. Returns a sentence saying where the previous file went, or None."""
-    text = quiz_mod.render_answers(quiz, answers, exercise.lesson_id)
+    text = render_answers(quiz, answers, exercise.lesson_id)
     note = None
     if path.is_file():
         old = path.read_text(encoding="utf-8", errors="surrogateescape")
-        pristine = quiz_mod.render_answers(quiz, {}, exercise.lesson_id)
+        pristine = render_answers(quiz, {}, exercise.lesson_id)
         if old.strip() and old != text and old != pristine:
             note = _keep(exercise, path, old, store)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -327,7 +329,7 @@ def _grade_and_record(exercise: Exercise, path: Path, store, warn):
 
 
 def _summarise(
-    console, exercise: Exercise, quiz: quiz_mod.Quiz, catalog: Catalog, result, kept: str | None
+    console, exercise: Exercise, quiz: Quiz, catalog: Catalog, result, kept: str | None
 ) -> None:
     from rich.markup import escape
 

@@ -637,7 +637,7 @@ def on_config(config):
 
 def generated_pages() -> dict[str, str]:
     """Every generated page's Markdown, by path relative to docs_dir."""
-    from grader.quiz.core import QuizError, load_quiz, quiz_path
+    from grader.quiz.model import QuizError, load_quiz, quiz_path
 
     lessons, docs_dir = _state["lessons"], _state["docs_dir"]
     ids = {lesson.id for lesson in lessons.values()}

@@ -2,9 +2,9 @@
 
 The questions, answers and explanations live in
 lessons/1.2.39-numerical-differentiation/quiz.toml. The learner's answers file is data: it
-is parsed here with tomllib and checked by grader.quiz.core, and nothing in it is executed.
+is parsed here with tomllib and checked by grader.quiz.suite, and nothing in it is executed.
 """
 
-from grader.quiz.core import suite_checks
+from grader.quiz.suite import suite_checks
 
 globals().update(suite_checks(__file__))
