@@ -3,8 +3,8 @@
 Runs `course site build --site-dir <temporary folder>` a few times after one warm-up, and
 reports the median and minimum wall time, the CPU time (user + system) each build used, and
 the machine's load average: on a busy machine wall time grows, and CPU time is the better
-guide. Also reports how much the lesson's facts and figures (lessons/1.2.39-numerical-differentiation/facts.py)
-take, timed in this process.
+guide. Also reports how much the lesson's facts and figures (its ``facts.py``) take,
+timed in this process.
 
     .venv/bin/python bench/site_build.py [--runs 5]
 """

@@ -97,10 +97,7 @@ def test_the_same_seed_draws_the_same_inputs():
 
 def test_junit_xml_has_one_testcase_per_check(tmp_path):
     out = tmp_path / "reports" / "junit.xml"
-    wrong = (
-        ROOT
-        / "lessons/1.2.39-numerical-differentiation/wrong/ex5_numeric_gradient_square/forward_difference.py"
-    )
+    wrong = WRONG / "ex5_numeric_gradient_square/forward_difference.py"
     run = course("grade", "1.2.39.5", "--submission", str(wrong), "--junit-xml", str(out), "--json")
     assert run.code == 1
     suite = ET.parse(out).getroot().find("testsuite")
