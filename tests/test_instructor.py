@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from grader import catalog
-from grader.instructor import core as instructor
+from grader.instructor import errors, sources
+from grader.instructor.batch import grade_batch
 from tests.conftest import copy_course
 from tests.support import ROOT, course
 from tests.terminal_support import on_a_terminal
@@ -328,7 +329,7 @@ def odd_submissions(parent: Path) -> Path:
         z.writestr(EX1, b"#" * (64 << 20))  # 64 MiB of one byte: a few kB packed
         z.write(ROOT / "solutions" / EX2, EX2)
     with zipfile.ZipFile(subs / "crowded.zip", "w") as z:
-        for k in range(instructor.MAX_ZIP_MEMBERS + 1):
+        for k in range(sources.MAX_ZIP_MEMBERS + 1):
             z.writestr(f"junk/{k}.txt", "")
     (subs / "notes.txt").write_text("not a submission\n")
     return subs
@@ -452,7 +453,7 @@ def test_a_failing_slot_loses_no_one_else(tmp_path):
             raise RuntimeError("the terminal went away")
         shown.append(record["learner"])
 
-    summary = instructor.grade_batch(
+    summary = grade_batch(
         subs,
         tmp_path / "book.csv",
         jobs=2,
@@ -548,9 +549,9 @@ def test_the_batch_refuses_to_run_unfenced_unless_told(tmp_path):
 # --- unpacking, in process ---------------------------------------------------------------
 
 
-def unpack(source: Path, target: Path) -> instructor.Unpacked:
+def unpack(source: Path, target: Path) -> sources.Unpacked:
     target.mkdir()
-    return instructor.unpack(source, list(CAT.exercises), target, ROOT)
+    return sources.unpack(source, list(CAT.exercises), target, ROOT)
 
 
 @pytest.mark.parametrize(
@@ -561,7 +562,7 @@ def test_a_zip_member_that_leaves_its_folder_is_refused(tmp_path, member):
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr(EX1, "x = 1\n")
         z.writestr(zipfile.ZipInfo(member), "print('out')\n")
-    with pytest.raises(instructor.SubmissionProblem):
+    with pytest.raises(errors.SubmissionProblem):
         unpack(archive, tmp_path / "copy")
     assert not (tmp_path / "escape.py").exists()
     assert list((tmp_path / "copy").iterdir()) == []
@@ -573,7 +574,7 @@ def test_a_zip_with_a_symbolic_link_is_refused(tmp_path):
     link.external_attr = (stat.S_IFLNK | 0o777) << 16
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr(link, "../../alice/1.2.39/ex1_forward_difference.py")
-    with pytest.raises(instructor.SubmissionProblem, match="symbolic link"):
+    with pytest.raises(errors.SubmissionProblem, match="symbolic link"):
         unpack(archive, tmp_path / "copy")
 
 
@@ -583,7 +584,7 @@ def test_files_are_capped_and_links_to_other_learners_refused(tmp_path):
     other = tmp_path / "alice.py"
     other.write_text("def forward_difference(f, x, h):\n    return 0\n")
     (learner / "ex1_forward_difference.py").symlink_to(other)
-    big = "x = 1\n" * (instructor.MAX_FILE_BYTES // 6 + 10)
+    big = "x = 1\n" * (sources.MAX_FILE_BYTES // 6 + 10)
     (learner / "ex2_step_size.py").write_text(big)
     (learner / "ex3_sampled_derivative.py").write_text("def f():\n    return 1\n")
     unpacked = unpack(tmp_path / "learner", tmp_path / "copy")
@@ -596,7 +597,7 @@ def test_files_are_capped_and_links_to_other_learners_refused(tmp_path):
 def test_a_zip_member_larger_than_the_cap_is_not_unpacked(tmp_path):
     archive = tmp_path / "learner.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        z.writestr(EX1, b"#" * (instructor.MAX_FILE_BYTES + 1))  # compresses to little
+        z.writestr(EX1, b"#" * (sources.MAX_FILE_BYTES + 1))  # compresses to little
     unpacked = unpack(archive, tmp_path / "copy")
     assert "larger than" in unpacked.problems[EX1]
 

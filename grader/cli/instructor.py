@@ -60,17 +60,19 @@ def instructor_grade(
     Exit status: 0 every learner was graded; 1 some learner could not be graded at all
     (named at the end, zeros in the gradebook); 2 usage error, or no fence without
     --unfenced."""
-    from grader.instructor import core as instructor_mod
+    from grader.instructor.batch import grade_batch, missing_fence, unfenced_message
+    from grader.instructor.display import Progress, summary_lines
+    from grader.instructor.errors import BatchError
 
-    missing = instructor_mod.missing_fence()
+    missing = missing_fence()
     if missing and not unfenced:
-        raise UsageError(instructor_mod.unfenced_message(missing, refused=True))
+        raise UsageError(unfenced_message(missing, refused=True))
     if missing:
-        warn(instructor_mod.unfenced_message(missing, refused=False))
+        warn(unfenced_message(missing, refused=False))
     cat = load_catalog()
-    progress = instructor_mod.Progress(terminal=sys.stdout.isatty())
+    progress = Progress(terminal=sys.stdout.isatty())
     try:
-        summary = instructor_mod.grade_batch(
+        summary = grade_batch(
             submissions_dir,
             out_csv,
             out_json,
@@ -82,9 +84,9 @@ def instructor_grade(
             on_start=progress.start,
             on_done=progress.done,
         )
-    except instructor_mod.BatchError as exc:
+    except BatchError as exc:
         raise UsageError(str(exc)) from None
     finally:
         progress.close()
-    click.echo("\n".join(instructor_mod.summary_lines(summary, out_csv, out_json)))
+    click.echo("\n".join(summary_lines(summary, out_csv, out_json)))
     sys.exit(1 if summary.problems else 0)

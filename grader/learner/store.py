@@ -69,7 +69,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX help_by_exercise ON help_seen (exercise, what);
     """,
-    # An instructor's batch (grader/instructor/core.py, in its own file): each graded item by
+    # An instructor's batch (grader/instructor/, in its own file): each graded item by
     # learner, the SHA-256 of what was graded and the grader's key, so unchanged work is
     # not graded again.
     """
