@@ -22,6 +22,7 @@ from pathlib import Path
 from grader.sandbox.limits import Limits
 
 KINDS = ("exercise", "project", "quiz")
+KIND_LABELS = {"exercise": "Exercise", "project": "Mini-project", "quiz": "Quiz"}
 # What in a lesson folder only the grader and the project's tests may read: never a worker
 # (they hold the suites, and files that pass), never the site (see mkdocs.yml).
 PRIVATE = ("suites", "inputs.py", "wrong", "correct")
@@ -74,6 +75,29 @@ class Exercise:
     @property
     def short(self) -> str:
         return f"{self.id} {self.title}"
+
+    @property
+    def label(self) -> str:
+        """What a learner calls this kind of item: Exercise, Mini-project or Quiz."""
+        return KIND_LABELS[self.kind]
+
+    @property
+    def heading(self) -> str:
+        """Its heading on the site: "Exercise 1.2.39.1: Define forward difference",
+        "Mini-project: Gradient checker", or a quiz's title where it says "Quiz" already."""
+        if self.kind == "exercise":
+            return f"{self.label} {self.id}: {self.title}"
+        if self.title.lower().startswith(self.label.lower()):
+            return self.title
+        return f"{self.label}: {self.title}"
+
+    @property
+    def command(self) -> str:
+        """The command that grades it: a quiz is taken, lesson by lesson; the rest is
+        graded by id."""
+        if self.kind == "quiz":
+            return f"course quiz {self.lesson_id}"
+        return f"course grade {self.id}"
 
 
 @dataclass(frozen=True)

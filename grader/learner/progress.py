@@ -15,13 +15,6 @@ from grader.catalog import Catalog, Exercise, Lesson
 from grader.learner.store import Store
 
 
-def command_for(exercise: Exercise) -> str:
-    """The command that grades an item: a quiz is taken, everything else is graded."""
-    if exercise.kind == "quiz":
-        return f"course quiz {exercise.lesson_id}"
-    return f"course grade {exercise.id}"
-
-
 @dataclass(frozen=True)
 class ItemProgress:
     exercise: Exercise
@@ -39,7 +32,7 @@ class ItemProgress:
 
     @property
     def command(self) -> str:
-        return command_for(self.exercise)
+        return self.exercise.command
 
     @property
     def score_text(self) -> str:

@@ -49,7 +49,6 @@ from mkdocs.structure.files import File, Files
 
 ASSETS = Path("site") / "assets"  # relative to the folder of mkdocs.yml
 MARKER = re.compile(r"<!--\s*course:([a-z-]+)\s*-->")
-KIND_LABEL = {"exercise": "Exercise", "project": "Mini-project", "quiz": "Quiz"}
 HEADING_ANCHOR = re.compile(r"^#{1,6}\s+(.*?)\s*\{#([A-Za-z0-9_-]+)\}\s*$", re.M)
 
 
@@ -74,13 +73,14 @@ def _grader(root: Path):
 def load_lessons(root: Path, docs_dir: Path) -> dict[str, object]:
     """Every lesson under ``docs_dir`` by folder name, validated by the catalogue."""
     catalog = _grader(root)
-    lessons = {}
-    for manifest in sorted(docs_dir.glob("*/lesson.toml")):
+    found = []
+    for manifest in docs_dir.glob("*/lesson.toml"):
         try:
-            lessons[manifest.parent.name] = catalog.load_lesson(manifest, root)
+            found.append(catalog.load_lesson(manifest, root))
         except catalog.ManifestError as exc:
             raise CoursePageError(f"The lesson manifest is not valid: {exc}") from exc
-    return lessons
+    found.sort(key=lambda lesson: tuple(int(p) for p in lesson.id.split(".")))  # 1.2.9 < 1.2.10
+    return {Path(lesson.folder).name: lesson for lesson in found}
 
 
 def slug(text: str) -> str:
@@ -97,13 +97,6 @@ def next_folder(lesson) -> str | None:
 
 def items(lesson, kind: str) -> list:
     return [e for e in lesson.exercises if e.kind == kind]
-
-
-def command_for(exercise) -> str:
-    """The command that grades an item, as ``course progress`` prints it."""
-    from grader.learner.progress import command_for as progress_command
-
-    return progress_command(exercise)
 
 
 def exercise_page(folder: str, exercise) -> str:
@@ -537,12 +530,12 @@ def render_map(lessons: dict, page: str) -> str:
                 where = f"{folder}/quiz.md"
             else:
                 where = f"{folder}/project.md"
-            command = command_for(ex)
+            command = ex.command
             title = ex.title.removeprefix("Quiz: ") if ex.kind == "quiz" else ex.title
             title = title[:1].upper() + title[1:]
             number = ex.id.rpartition(".")[2] if ex.kind == "exercise" else ""
             link = f"[{escape_text(title)}]({relative(where, page)})"
-            out.append(f"| {KIND_LABEL[ex.kind]} {number} | {link} | {ex.points:g} | `{command}` |")
+            out.append(f"| {ex.label} {number} | {link} | {ex.points:g} | `{command}` |")
         out += ["", f"And the [homework checklist]({relative(f'{folder}/homework.md', page)}).", ""]
         upcoming = meta.get("next")
         if isinstance(upcoming, dict) and upcoming.get("id") not in known:
@@ -583,33 +576,42 @@ def _folder(entry) -> str | None:
     return path.split("/", 1)[0] if path and "/" in path else None
 
 
-def expand_nav(nav: list, lessons: dict) -> list:
-    """The configured nav with each lesson's entries grouped and its generated pages added."""
+def written_pages(lesson, docs_dir: Path) -> list[str]:
+    """The lesson's hand-written pages, by path relative to docs_dir: its page first, then
+    every other Markdown file of its folder in name order (``project.md``)."""
+    folder = Path(lesson.folder).name
+    others = sorted(
+        f"{folder}/{path.name}"
+        for path in (docs_dir / folder).glob("*.md")
+        if f"{folder}/{path.name}" != lesson_page(lesson)
+    )
+    return [lesson_page(lesson), *others]
+
+
+def course_nav(nav: list, lessons: dict, docs_dir: Path) -> list:
+    """The site's navigation: the pages mkdocs.yml lists (the home page), then every lesson
+    in the catalogue's order, each a section made from its manifest and folder: its page,
+    its exercises, its other pages, its quiz and homework; then the next lesson announced,
+    while it is not in the course. Adding a lesson edits no nav."""
+    for entry in nav:
+        folder = _folder(entry)
+        if folder in lessons:
+            raise CoursePageError(
+                f"mkdocs.yml's nav lists {_entry_path(entry)}: a lesson's pages come from its "
+                "folder and manifest; remove that entry."
+            )
     ids = {lesson.id for lesson in lessons.values()}
-    out, i = [], 0
-    while i < len(nav):
-        folder = _folder(nav[i])
-        if folder not in lessons:
-            out.append(nav[i])
-            i += 1
-            continue
-        lesson, group = lessons[folder], []
-        while i < len(nav) and _folder(nav[i]) == folder:
-            group.append(nav[i])
-            i += 1
-        section: list = []
-        for entry in group:
-            if _entry_path(entry) == lesson_page(lesson):
-                # first and untitled: with navigation.indexes the section's title opens it
-                section.insert(0, lesson_page(lesson))
-                exercises = [
-                    {f"{e.id} {e.title}": exercise_page(folder, e)}
-                    for e in items(lesson, "exercise")
-                ]
-                if exercises:
-                    section.append({"Exercises": exercises})
-            else:
-                section.append(entry)
+    out = list(nav)
+    for folder, lesson in lessons.items():
+        page, *others = written_pages(lesson, docs_dir)
+        # first and untitled: with navigation.indexes the section's title opens it
+        section: list = [page]
+        exercises = [
+            {f"{e.id} {e.title}": exercise_page(folder, e)} for e in items(lesson, "exercise")
+        ]
+        if exercises:
+            section.append({"Exercises": exercises})
+        section += others  # untitled: each page's own heading names it
         if items(lesson, "quiz"):
             section.append({"Quiz": f"{folder}/quiz.md"})
         section.append({"Homework": f"{folder}/homework.md"})
@@ -630,8 +632,7 @@ def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     docs_dir = Path(config.docs_dir).resolve()
     _state.update(root=root, docs_dir=docs_dir, lessons=load_lessons(root, docs_dir))
-    if config.nav:
-        config.nav = expand_nav(config.nav, _state["lessons"])
+    config.nav = course_nav(config.nav or [], _state["lessons"], docs_dir)
     return config
 
 

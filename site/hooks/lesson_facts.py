@@ -14,7 +14,9 @@ metadata; it writes a placeholder that this hook replaces before Markdown is con
 ``[[lesson:FIELD]]``
     A field of the manifest's ``[lesson]`` table: ``id``, ``title``, ``hours``,
     ``difficulty``, ``topic``, ``prerequisites``, ``next.id``, ``next.title``,
-    ``next.teaser``; and ``exercise_range`` (first to last exercise id, from the manifest).
+    ``next.teaser``; ``next.status`` (a link to the next lesson once it is in the course,
+    else a note that it is not published yet); and ``exercise_range`` (first to last
+    exercise id, from the manifest).
 ``[[exercise:ID:FIELD]]``
     A field of one manifest entry: ``title``, ``heading`` ("Exercise 1.2.39.1: Define
     forward difference", "Mini-project: Gradient checker"), ``command`` (``course grade
@@ -57,6 +59,7 @@ LESSON_FIELDS = (
     "next.id",
     "next.title",
     "next.teaser",
+    "next.status",
     "exercise_range",
 )
 EXERCISE_FIELDS = ("title", "heading", "command", "stub", "points", "difficulty", "section", "kind")
@@ -215,6 +218,8 @@ def _suggest(wanted: str, known) -> str:
 def _lesson_field(context: LessonContext, name: str, where: str) -> str:
     lesson = context.lesson
     meta = {"id": lesson.id, "title": lesson.title, **lesson.meta}
+    if name == "next.status":
+        return _next_status(lesson)
     if name == "exercise_range":
         ids = [e.id for e in lesson.exercises if e.kind == "exercise"]
         if not ids:
@@ -233,6 +238,19 @@ def _lesson_field(context: LessonContext, name: str, where: str) -> str:
     return str(value)
 
 
+def _next_status(lesson) -> str:
+    """Whether the next lesson can be opened yet: a link to it once its folder is in the
+    course, else a plain note. So publishing a lesson edits no other lesson's text."""
+    from grader import catalog
+
+    upcoming = lesson.meta.get("next")
+    wanted = upcoming.get("id") if isinstance(upcoming, dict) else None
+    for other in catalog.load(lesson.root).lessons:
+        if other.id == wanted:
+            return f"It is ready: [start Lesson {other.id}](../{other.page})."
+    return "(This lesson is not published yet.)"
+
+
 def _exercise_field(context: LessonContext, spec: str, where: str) -> str:
     ex_id, _, name = spec.rpartition(":")
     exercises = {e.id: e for e in context.lesson.exercises}
@@ -246,22 +264,10 @@ def _exercise_field(context: LessonContext, spec: str, where: str) -> str:
             + _suggest(ex_id, exercises)
         )
     exercise = exercises[ex_id]
-    label = {"exercise": "Exercise", "project": "Mini-project", "quiz": "Quiz"}[exercise.kind]
-    if exercise.kind == "exercise":
-        heading = f"{label} {exercise.id}: {exercise.title}"
-    elif exercise.title.lower().startswith(label.lower()):  # "Quiz: ..." says it already
-        heading = exercise.title
-    else:
-        heading = f"{label}: {exercise.title}"
     values = {
         "title": exercise.title,
-        "heading": heading,
-        # a quiz is taken in the terminal, lesson by lesson; the rest is graded by id
-        "command": (
-            f"course quiz {exercise.lesson_id}"
-            if exercise.kind == "quiz"
-            else f"course grade {exercise.id}"
-        ),
+        "heading": exercise.heading,
+        "command": exercise.command,
         "stub": exercise.stub,
         "points": f"{exercise.points:g}",
         "difficulty": str(exercise.difficulty),
