@@ -618,6 +618,7 @@ def course_nav(nav: list, lessons: dict, docs_dir: Path) -> list:
         out.append({f"{lesson.id} {lesson.title}": section})
         upcoming = lesson.meta.get("next")
         if isinstance(upcoming, dict) and upcoming.get("id") not in ids:
+            ids.add(upcoming["id"])  # announced once, however many lessons lead to it
             out.append({f"Coming next: {upcoming['id']}": f"{next_folder(lesson)}/index.md"})
     return out
 
