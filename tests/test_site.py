@@ -242,14 +242,24 @@ def test_strict_build_fails_on_broken_link_missing_anchor_and_page_not_in_nav(tm
         + "\n\nSee [a page](no-such-page.md) and [a section](project.md#no-such-anchor).\n",
         encoding="utf-8",
     )
-    (lesson / "notes.md").write_text("# Notes that nobody put in the nav\n", encoding="utf-8")
+    # Outside every lesson folder, a page is in the nav only if mkdocs.yml lists it.
+    (root / "lessons" / "notes.md").write_text("# Notes nobody put in the nav\n", encoding="utf-8")
     done = run_build(root)
     output = done.stdout + done.stderr
     assert done.returncode != 0
     assert "Aborted with 3 warnings in strict mode" in output
     assert "no-such-page.md" in output and "is not found among documentation files" in output
     assert "does not contain an anchor '#no-such-anchor'" in output
-    assert 'not included in the "nav"' in output and f"{FOLDER}/notes.md" in output
+    assert 'not included in the "nav"' in output and "notes.md" in output
+
+
+def test_a_page_added_to_a_lesson_folder_joins_its_section_of_the_nav(tmp_path):
+    root = copy_course(tmp_path)
+    (root / "lessons" / FOLDER / "notes.md").write_text("# Extra notes\n\nMore.\n")
+    done = run_build(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    home = (root / "site" / "_build" / "index.html").read_text(encoding="utf-8")
+    assert "Extra notes" in home  # listed in the lesson's section, with no edit to mkdocs.yml
 
 
 def test_an_unknown_home_page_marker_fails_the_build(tmp_path):
