@@ -1,4 +1,4 @@
-"""The gates every exercise in every manifest must pass (DESIGN.md, "Quality gates").
+"""The gates every exercise in every manifest must pass (docs/manifest.md, "Adding an exercise").
 
 - the untouched stub scores below full marks;
 - the reference solution scores full marks;
