@@ -19,10 +19,10 @@ from pathlib import Path
 
 import click
 
-from grader.catalog import Catalog
+from grader.catalog import Catalog, repo_root
 from grader.grading.runner import SCHEMA_VERSION, ExerciseResult
 from grader.text import safe_text
-from grader.text.term import shorten, style, wrap
+from grader.text.term import style, wrap
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -156,7 +156,7 @@ def render(result: ExerciseResult, catalog: Catalog) -> list[str]:
     for number, check in enumerate(result.checks, start=1):
         mark = style("PASS", "green") if check.passed else style("FAIL", "red")
         points = style(f"({check.points:.3g}/{check.max_points:.3g})", dim=True)
-        lines.append(f"  {number:>2} {mark}  {check.title}  {points}")
+        lines.append(f"  {number:>2} {mark}  {_title(check.title)}  {points}")
     failing = [(n, c) for n, c in enumerate(result.checks, start=1) if not c.passed]
     if result.error:
         label = "Fix this first:" if any(c.passed for c in result.checks) else "Could not grade:"
@@ -180,7 +180,7 @@ def render(result: ExerciseResult, catalog: Catalog) -> list[str]:
 
 def _first_failure(numbered, lesson) -> list[str]:
     number, check = numbered
-    lines = [f"  {style(f'Check {number} failed:', 'red', bold=True)} {check.title}"]
+    lines = [f"  {style(f'Check {number} failed:', 'red', bold=True)} {_title(check.title)}"]
     lines += _block(check.message, "    ", "yellow")
     if check.output:
         printed = safe_text.terminal_lines(check.output.rstrip("\n"))
@@ -194,7 +194,7 @@ def _first_failure(numbered, lesson) -> list[str]:
             lines.append(
                 "      " + style(f"({len(printed) - OUTPUT_LINES} more lines not shown)", dim=True)
             )
-    lines.append(f"    Read: {style(lesson.section_ref(check.section), 'cyan')}")
+    lines.append(f"    Read: {style(_read(lesson, check.section), 'cyan')}")
     return lines
 
 
@@ -215,12 +215,18 @@ def _other_failures(failing) -> list[str]:
             shown.setdefault(reason, check.message)
     if not groups and not unwritten:
         return []
+    # Grouped checks gave the same message at other inputs: say that it is one problem met
+    # again, so that a check is not read as finding a bug of its own.
     if list(groups) == [same] and not unwritten:
-        return [f"  Also failing: {_numbers(groups[same])}, for the same reason."]
+        return [
+            f"  Also failing: {_numbers(groups[same])}, for the same reason: the problem of "
+            f"check {first_number}, met again at other inputs (not a separate bug)."
+        ]
     lines = ["  Also failing:"]
     for reason, numbers in groups.items():
         text = (
-            f"the same reason as check {first_number}"
+            f"failed for the same reason as check {first_number}: its problem, met again at "
+            "other inputs (not a separate bug)"
             if reason == same
             else _summary(_without_arguments(shown[reason]), SUMMARY_WIDTH)
         )
@@ -290,7 +296,49 @@ def _block(text: str, indent: str, fg: str | None = None) -> list[str]:
 
 def _summary(text: str, width: int) -> str:
     """Text that may hold the learner's words, as one line of at most ``width``."""
-    return shorten(safe_text.terminal_line(text, newline=" "), width)
+    return _shorten(safe_text.terminal_line(text, newline=" "), width)
+
+
+# What a cut line must not end with before its "...": a mark that belongs to words after it.
+_DANGLING = " ,;:([{=+-*/|&"
+_ELLIPSIS = "..."
+
+
+def _shorten(text: str, width: int) -> str:
+    """One line of at most ``width`` characters: cut after a whole word (where one ends in
+    the last two thirds), never on a dangling mark such as "," or ";", and ended by "..."."""
+    line = " ".join(text.split())
+    if len(line) <= width:
+        return line
+    cut = line[: width - len(_ELLIPSIS) + 1]  # one more: a space there ends a whole word
+    space = cut.rfind(" ")
+    cut = cut[:space] if space >= (width - len(_ELLIPSIS)) // 3 else cut[:-1]
+    return _close(cut)
+
+
+def _close(cut: str) -> str:
+    """``cut``, the start of a longer text, ended by "..." after its last word."""
+    return cut.rstrip(_DANGLING + ".") + _ELLIPSIS  # "said." + "..." reads as four dots
+
+
+def _title(title: str) -> str:
+    """A check's title, the first line of its docstring: a sentence that goes on in the
+    next line ends on a mark such as ";" or ",", and is shown cut, with "..."."""
+    title = title.strip()
+    return _close(title) if title and title[-1] in _DANGLING else title
+
+
+def _read(lesson, section: str) -> str:
+    """Where to read about ``section``: an anchor of the lesson page, or "page.md#anchor"
+    for a section on another page of the same lesson (the built site's page when 'course
+    site build' has made it)."""
+    page, mark, anchor = (section or "").partition("#")
+    if not (mark and page.endswith(".md")) or "/" in page:
+        return lesson.section_ref(section)
+    built = Path("site/_build") / Path(lesson.page).parent / (page.removesuffix(".md") + ".html")
+    if (repo_root() / built).is_file():
+        return f"{built.as_posix()}#{anchor}"
+    return f"{lesson.folder}/{page}#{anchor}"
 
 
 def _score_line(result: ExerciseResult) -> str:
@@ -358,7 +406,7 @@ def render_brief(result: ExerciseResult, catalog: Catalog, width: int = 0) -> li
         number, check = failing[0]
         lesson = catalog.lesson(ex.lesson_id)
         lines += _block(f"check {number}: {_summary(check.message, SUMMARY_WIDTH)}", "      ")
-        lines.append(f"      read: {lesson.section_ref(check.section)}")
+        lines.append(f"      read: {_read(lesson, check.section)}")
     if not result.passed and result.checks:
         lines.append(f"      details: course grade {ex.id}")
     return lines

@@ -54,13 +54,22 @@ def get(name: str, /, **params: Any) -> TrustedFunction:
 
 
 def _poly_text(coeffs: list[float]) -> str:
-    terms = []
-    for power, c in enumerate(coeffs):
+    """``-1.5*x**2 + x - 2``: highest power first, each sign written once."""
+    terms = []  # (negative, magnitude text) from the highest power down
+    for power, c in reversed(list(enumerate(coeffs))):
         if c == 0:
             continue
         base = {0: "", 1: "x"}.get(power, f"x**{power}")
-        terms.append(f"{c:g}" if not base else (base if c == 1 else f"{c:g}*{base}"))
-    return " + ".join(reversed(terms)) or "0"
+        size = abs(c)
+        text = f"{size:g}" if not base else (base if size == 1 else f"{size:g}*{base}")
+        terms.append((c < 0, text))
+    if not terms:
+        return "0"
+    negative, text = terms[0]
+    out = ("-" if negative else "") + text
+    for negative, text in terms[1:]:
+        out += f" {'-' if negative else '+'} {text}"
+    return out
 
 
 # The builders' functions behave like the NumPy code a learner tests with, say
@@ -82,8 +91,11 @@ def _numpy_result(result: Any) -> Any:
 
 
 @register("poly")
-def _poly(coeffs: list[float]):
-    """Elementwise polynomial with ``coeffs[k]`` the coefficient of x**k."""
+def _poly(coeffs: list[float], derivative: bool = False):
+    """Elementwise polynomial with ``coeffs[k]`` the coefficient of x**k. With
+    ``derivative=True`` it is described as a derivative, ``f'(x) = ...`` (the exact
+    derivative of another poly, given as its own coefficients), so that a message showing
+    both f and its derivative does not read as two f's; it computes the same."""
     # Python floats, as in a learner's ``3.0 * x**2 + 1.0``: they keep a float32 x float32.
     c = [float(k) for k in coeffs]
 
@@ -94,7 +106,8 @@ def _poly(coeffs: list[float]):
             result = result * x + coefficient
         return _numpy_result(result)
 
-    return poly, f"f(x) = {_poly_text(list(coeffs))}"
+    name = "f'(x)" if derivative else "f(x)"
+    return poly, f"{name} = {_poly_text(list(coeffs))}"
 
 
 _ELEMENTWISE = {"sin": np.sin, "cos": np.cos, "exp": np.exp, "tanh": np.tanh, "log": np.log}

@@ -4,9 +4,10 @@ Inputs are drawn at grade time; expected values come from analytic truths (the e
 slope of a line, the exact truncation error a*h of a quadratic), never from a reference run.
 
 When a value is wrong, the suite first asks which common mistake gives exactly that value
-(the central or backward difference, no division by h, a step of its own, ...), computed
-here from the same f, x and h, and names it; only a value no mistake explains gets the
-plain comparison.
+(the central or backward difference, no division by h, a step of its own, f(h) for f(x),
+a division by x, ...), computed here from the same f, x and h, and names it when the values
+point to it alone. A value no mistake explains is shown beside what the forward difference
+gives at the same inputs (with the values of f it uses), and no cause is guessed.
 """
 
 import math
@@ -37,6 +38,7 @@ ERROR_ADVICE = {
 
 # Steps a learner may have written into the function instead of using the h passed in.
 OWN_STEPS = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10)
+OWN_STEP = "This is the forward difference with a step of"
 
 
 def roundoff(f_size: float, h: float) -> float:
@@ -102,6 +104,15 @@ def mistakes(f, x, h: float) -> list[tuple[np.ndarray, float, str]]:
                 "gives the backward difference.",
             )
         )
+    else:  # for h < 0 this is the value above, whose words say more
+        found.append(
+            (
+                (fx - down) / h,
+                roundoff(size, h),
+                "This is the backward difference (f(x) - f(x - h)) / h: it steps back to "
+                "x - h. The forward difference uses f(x + h) and f(x).",
+            )
+        )
     found += [
         (
             (up - down) / (2 * h),
@@ -109,12 +120,6 @@ def mistakes(f, x, h: float) -> list[tuple[np.ndarray, float, str]]:
             "This is the central difference (f(x + h) - f(x - h)) / (2h). The forward "
             "difference steps only forward, from x to x + h, and for a quadratic it is off "
             "by exactly a*h.",
-        ),
-        (
-            (fx - down) / h,
-            roundoff(size, h),
-            "This is the backward difference (f(x) - f(x - h)) / h: it steps back to x - h. "
-            "The forward difference uses f(x + h) and f(x).",
         ),
         (
             rise,
@@ -152,15 +157,66 @@ def mistakes(f, x, h: float) -> list[tuple[np.ndarray, float, str]]:
             "This is the rise divided by h twice: divide by the step h once.",
         ),
     ]
+    # Slips of one name for another: the values show which name stands where.
+    at_h = np.asarray(f(np.full_like(x, h)), dtype=float)
+    spread = max(size, float(np.max(np.abs(at_h))) + 1.0)
+    found += [
+        (
+            (up - at_h) / h,
+            roundoff(spread, h),
+            "This is (f(x + h) - f(h)) / h: f was called at h where f(x) belongs, so the "
+            "quotient subtracts f(h), the value at the point h, instead of f(x), the value "
+            "at x. The forward difference subtracts f at x itself.",
+        ),
+        (
+            (at_h - fx) / h,
+            roundoff(spread, h),
+            "This is (f(h) - f(x)) / h: f was called at h where f(x + h) belongs. The step "
+            "goes from x to x + h, so the first value is f at x + h.",
+        ),
+        (
+            (up - x) / h,
+            roundoff(size + float(np.max(np.abs(x))), h),
+            "This is (f(x + h) - x) / h: it subtracts x itself where the value f(x) belongs. "
+            "The rise is between two values of f.",
+        ),
+        (
+            (fx + h - fx) / h,
+            roundoff(size, h),
+            "This is (f(x) + h - f(x)) / h, which is 1 whatever f is: h was added to the "
+            "value f(x) instead of to the point x. The step moves x: f(x + h).",
+        ),
+        (
+            (up - down) / h,
+            roundoff(size, h),
+            "This is (f(x + h) - f(x - h)) / h: the rise from x - h to x + h, two steps "
+            "long, divided by one step. The forward difference goes from x to x + h only: "
+            "(f(x + h) - f(x)) / h.",
+        ),
+    ]
+    with np.errstate(all="ignore"):  # x may be 0 here; a slip's inf or nan matches nothing
+        found += [
+            (
+                rise / x,
+                16 * EPS * size / np.maximum(np.abs(x), 1e-300),
+                "This is the rise f(x + h) - f(x) divided by x: the run of the step is h, "
+                "the distance from x to x + h, not the point x itself.",
+            ),
+            (
+                rise / (x + h),
+                16 * EPS * size / np.maximum(np.abs(x + h), 1e-300),
+                "This is the rise f(x + h) - f(x) divided by x + h, the point it stepped to: "
+                "the run of the step is h, the distance from x to x + h.",
+            ),
+        ]
     for own in OWN_STEPS:
         if not 0.5 <= abs(h / own) <= 2:
             found.append(
                 (
                     (np.asarray(f(x + own), dtype=float) - fx) / own,
                     roundoff(size, own) + 1e-9 * size,
-                    f"This is the forward difference with a step of {own:g}, not the h = "
-                    f"{h:.6g} it was given: the function ignores its h and uses a step of its "
-                    "own. Use the h passed in.",
+                    f"{OWN_STEP} {own:g}, not the h = {h:.6g} it was given: the function "
+                    "ignores its h and uses a step of its own. Use the h passed in.",
                 )
             )
     return found
@@ -169,32 +225,98 @@ def mistakes(f, x, h: float) -> list[tuple[np.ndarray, float, str]]:
 def diagnose(f, x, h: float, got, want, atol: float) -> str:
     """What common mistake gives exactly ``got`` for f, x, h; "" if none does. A mistake
     whose value cannot be told from the right one here (the central difference of a line)
-    is never named: the values would not show it."""
+    is never named: the values would not show it. Where several fit, one is named only if
+    it is far closer than the others (a formula reproduced to round-off, say, where a tiny
+    step of its own fits only within that step's wide round-off); fitting own steps are
+    named together; else none is."""
     try:
         value = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         return ""
     want = np.asarray(want, dtype=float)
-    for candidate, tolerance, what in mistakes(f, x, h):
-        if value.shape != np.shape(candidate):
+    with np.errstate(all="ignore"):
+        found = mistakes(f, x, h)
+    fits = {}  # what -> (distance from the value, tolerance)
+    for candidate, tolerance, what in found:
+        candidate = np.asarray(candidate, dtype=float)
+        if value.shape != candidate.shape or not np.all(np.isfinite(candidate)):
             continue
         bound = tolerance + 1e-9 * np.abs(candidate)
         apart = np.abs(candidate - want) > 10 * (bound + atol + 1e-9 * np.abs(want))
-        if np.all(np.abs(value - candidate) <= bound) and np.any(apart):
-            return what
-    return ""
+        miss = np.abs(value - candidate)
+        if np.all(miss <= bound) and np.any(apart) and what not in fits:
+            fits[what] = (float(np.max(miss)), float(np.max(tolerance)))
+    if len(fits) <= 1:
+        return next(iter(fits), "")
+    ranked = sorted(fits.items(), key=lambda item: item[1][0])
+    (best, (miss, tolerance)), (_, (runner_up, _)) = ranked[0], ranked[1]
+    if 100 * max(miss, tolerance) < runner_up:
+        return best
+    if all(what.startswith(OWN_STEP) for what in fits):
+        sizes = sorted(float(what[len(OWN_STEP) :].split(",")[0]) for what in fits)
+        listed = " or ".join(f"{own:g}" for own in sizes)
+        return (
+            f"This is the forward difference with a tiny step of its own (a step of {listed} "
+            f"fits these values), not the h = {h:.6g} it was given: the function ignores its "
+            "h. Use the h passed in."
+        )
+    return ""  # explanations the values cannot tell apart: name none
+
+
+def forward_at(f, x, h: float, got) -> str:
+    """What the forward difference gives at these inputs, from the values of f it uses, for
+    a value no known mistake explains: where it differs from ``got`` (the entry that differs
+    most, for an array)."""
+    x = np.asarray(x, dtype=float)
+    fx, up = np.asarray(f(x), dtype=float), np.asarray(f(x + h), dtype=float)
+    right = (up - fx) / h
+    value = np.asarray(got, dtype=float)
+    if right.ndim:
+        index = np.unravel_index(int(np.argmax(np.abs(value - right))), right.shape)
+        where = tuple(int(i) for i in index)
+        return (
+            f"at index {where} it gave {checks.show(value[index])}; there x = "
+            f"{checks.show(x[index])}, f(x) = {checks.show(fx[index])} and f(x + h) = "
+            f"{checks.show(up[index])}, so the forward difference (f(x + h) - f(x)) / h is "
+            f"{checks.show(right[index])}"
+        )
+    return (
+        f"it gave {checks.show(value[()])}; here f(x) = {checks.show(fx[()])} and f(x + h) = "
+        f"{checks.show(up[()])}, so the forward difference (f(x + h) - f(x)) / h is "
+        f"{checks.show(right[()])}"
+    )
 
 
 def close_or_named(submission, got, want, f, x, h, *, atol: float, rtol: float = 0.0, why=""):
     """``got`` equals ``want``; if not, the first message names the mistake that gives
-    ``got``, when one does, else compares the values."""
+    ``got``, when exactly one does. A value no known mistake gives is shown beside what the
+    forward difference gives at the same inputs, with no guess at the cause; ``why``, which
+    explains the expected value, is kept for a near miss, where it is the point."""
     text = submission.last_text
     try:
         checks.close(got, want, text, rtol=rtol, atol=atol, why=why, section=SECTION)
     except CheckFailed as failed:
         what = diagnose(f, x, h, got, want, atol)
         if not what:
-            raise
+            try:  # a value of the right shape and finite: compare it with the formula
+                value = np.asarray(got, dtype=float)
+                usable = (
+                    not isinstance(got, (bool, np.bool_))
+                    and value.shape == np.shape(want)
+                    and bool(np.all(np.isfinite(value)))
+                )
+            except (TypeError, ValueError):
+                usable = False
+            if usable:
+                off = float(np.max(np.abs(value - np.asarray(want, dtype=float))))
+                usable = off > 1e-3 * (float(np.max(np.abs(want))) + 1.0)
+            if not usable:
+                raise  # None, a wrong shape, nan or a near miss: checks.close said it
+            checks.fail(
+                f"{text}: {forward_at(f, x, h, got)}. Work through your formula by hand "
+                "with these numbers to find the term that differs.",
+                SECTION,
+            )
         want_array, got_array = np.asarray(want, dtype=float), np.asarray(got, dtype=float)
         if want_array.ndim:
             index = np.unravel_index(
@@ -363,6 +485,5 @@ def test_zero_or_non_finite_step_raises_value_error(submission, rng):
         x,
         h,
         atol=1e-9,
-        why="Raise ValueError only for h == 0 or a non-finite h; any other step gives "
-        "the forward difference.",
+        why="A usable step, once the check of h lets it through, gives the forward difference.",
     )

@@ -170,6 +170,44 @@ def diagnose_errors(got: np.ndarray, f, dfdx, x: float, steps, call: str) -> Non
         checks.fail(f"{call} returned {checks.show(got)}. {matches[0]}", "step-size")
 
 
+def stopped_after_the_first_step(returned, got: np.ndarray, f, dfdx, x, steps, call) -> None:
+    """One value where there are several steps, and it is the first step's error (right, or
+    as a common slip computes it): the loop ended after its first step, as a return inside
+    the loop does. Fail saying so. ``returned`` is what came back, ``got`` it as an array."""
+    if got.size != 1 or got.ndim > 1 or len(steps) < 2:
+        return
+    h = np.asarray(steps, dtype=float)
+    value, slope = abs(float(f(x))), float(dfdx(x))
+    tolerance = roundoff(value, x, slope, h[:1])[0]
+    right = abs((float(f(x + h[0])) - f(x)) / h[0] - slope)
+    with np.errstate(all="ignore"):
+        firsts = [right] + [float(slip[0]) for slip, _ in error_slips(f, dfdx, x, h[:1])]
+    one = float(got.ravel()[0])
+    bounds = [
+        tolerance + 1e-9 * abs(v) for v in firsts if abs(one - v) <= tolerance + 1e-9 * abs(v)
+    ]
+    if not bounds:
+        return
+    bound = min(bounds)
+    # ... unless the error of another step is about as close: then it proves nothing.
+    others = np.abs((np.asarray(f(x + h[1:])) - f(x)) / h[1:] - slope)
+    if np.any(np.abs(one - others) <= 100 * bound):
+        return
+    if got.ndim == 0:
+        kind = "one number"
+    elif isinstance(returned, np.ndarray):
+        kind = f"an array of shape {got.shape}"
+    else:
+        kind = f"a {type(returned).__name__} of one value"
+    checks.fail(
+        f"{call} returned {kind}, {checks.show(one)}, where {len(h)} steps need {len(h)} "
+        f"errors. That one value belongs to the first step, steps[0] = {h[0]:.6g}: the "
+        "function stopped after the first step, as a return inside the loop does (a return "
+        "indented under the for). Return once the loop has gone through every step.",
+        "step-size",
+    )
+
+
 def learner_errors(submission, f, dfdx, x, steps) -> np.ndarray:
     got = submission.forward_errors(f, dfdx, x, steps)
     checks.true(
@@ -178,6 +216,7 @@ def learner_errors(submission, f, dfdx, x, steps) -> np.ndarray:
         "as they were: if you want them sorted or converted, work on a copy.",
     )
     array = checks.as_array(got, submission.last_text, what="an array of errors")
+    stopped_after_the_first_step(got, array, f, dfdx, x, steps, submission.last_text)
     checks.true(
         array.shape == (len(steps),),
         f"{submission.last_text} returned an array of shape {array.shape}; expected shape "
@@ -291,7 +330,7 @@ def test_quadratic_errors_are_a_times_h(submission, rng):
         x = float(rng.uniform(-2, 2))
         steps = [float(h) for h in 10.0 ** rng.uniform(-4, 0, size=6)]
         f = get("poly", coeffs=[float(c), float(b), a])
-        dfdx = get("poly", coeffs=[float(b), 2 * a])
+        dfdx = get("poly", coeffs=[float(b), 2 * a], derivative=True)
         got = learner_errors(submission, f, dfdx, x, steps)
         value, slope = abs(a * x * x + b * x + c), 2 * a * x + b
         checks.close(
@@ -374,11 +413,14 @@ def test_errors_draw_a_v(submission, rng):
 @pytest.mark.points(2)
 @pytest.mark.section("step-size")
 def test_best_step_is_near_sqrt_eps(submission, rng):
-    """For smooth f in float64 the best of 1e-1 ... 1e-15 lies near 1e-8, about sqrt(eps);
-    for a sharply curved f it is smaller."""
+    """The best of 1e-1 ... 1e-15 is near sqrt(eps) ~ 1e-8, and smaller if f curves sharply."""
     found = []
+    tiny_worst = []  # at each point: has the smallest step 1e-15 the largest error too?
     for _ in range(5):
         s = smooth(rng)
+        h = np.asarray(GRID)
+        errors = np.abs((np.asarray(s.f(s.x + h)) - s.f(s.x)) / h - s.dfdx(s.x))
+        tiny_worst.append(int(np.argmax(errors)) == len(GRID) - 1)
         got = learner_best(submission, s.f, s.dfdx, s.x, list(GRID))
         checks.true(
             any(np.isclose(got, h, rtol=1e-9, atol=0) for h in GRID),
@@ -389,6 +431,15 @@ def test_best_step_is_near_sqrt_eps(submission, rng):
         found.append(got)
     # One unlucky point may land a decade further out; the typical one may not.
     typical = float(np.median(found))
+    # Where 1e-15 has the largest error as well, the answer cannot tell "the smallest
+    # step" from "the largest error": both are said, neither is claimed.
+    checks.true(
+        not all(h == min(GRID) for h in found) or not all(tiny_worst),
+        "best_step over the steps 1e-1, ..., 1e-15 returned 1e-15 at all five points. "
+        "At each of them 1e-15 is both the smallest of the steps and the step with the "
+        "largest error: round-off, about eps * |f(x)| / h, swamps the derivative there. "
+        "The best step is the one whose error is smallest, near 1e-8 here.",
+    )
     checks.true(
         not all(h == min(GRID) for h in found),
         "best_step over the steps 1e-1, ..., 1e-15 returned 1e-15, the smallest of the "
@@ -460,10 +511,12 @@ def test_best_step_has_the_smallest_error(submission, rng):
     # A quadratic has truncation only: the smallest of these (not tiny) steps wins.
     a, b = float(rng.uniform(0.5, 2.0)), float(rng.uniform(-1, 1))
     steps = rng.permutation(10.0 ** -np.arange(0, 6, dtype=float)) * rng.uniform(1, 2)
+    if np.all(np.diff(steps) > 0):  # drawn sorted: sorting them in place would change nothing
+        steps = steps[::-1].copy()
     got = learner_best(
         submission,
         get("poly", coeffs=[0.0, b, a]),
-        get("poly", coeffs=[b, 2 * a]),
+        get("poly", coeffs=[b, 2 * a], derivative=True),
         float(rng.uniform(-1, 1)),
         steps,
     )

@@ -123,17 +123,8 @@ def _mistakes(y: np.ndarray, dx: float) -> list[tuple[np.ndarray, str]]:
             np.diff(y) * dx,
             "The differences are multiplied by dx: a slope divides the rise by the run dx.",
         ),
-        (
-            np.trunc(d),
-            "The slopes lost their fractional part: they were stored in an integer "
-            "array (an output made like integer samples is one) or divided with //. Integer "
-            "samples need float slopes.",
-        ),
-        (
-            np.floor(d),
-            "The slopes were rounded down, as floor division // does: divide with "
-            "/ to keep the fractions.",
-        ),
+        (np.trunc(d), TRUNCATED),
+        (np.floor(d), FLOORED),
         (
             y[1:] - y[:-1] / dx,
             "These are y[i+1] - y[i] / dx: without parentheses only the "
@@ -207,6 +198,20 @@ def _mistakes(y: np.ndarray, dx: float) -> list[tuple[np.ndarray, str]]:
     return found
 
 
+TRUNCATED = (
+    "The slopes lost their fractional part: they were stored in an integer array (an "
+    "output made like integer samples is one). Integer samples need float slopes."
+)
+FLOORED = (
+    "The slopes were rounded down, as floor division // does: divide with / to keep the fractions."
+)
+# Where no slope is a negative fraction, cutting and rounding down agree: both are said.
+WHOLE = (
+    "The slopes lost their fractional part: whole numbers where fractions belong, as an "
+    "integer array for the output (one made like integer samples is) or floor division "
+    "// gives. Integer samples need float slopes, divided with /."
+)
+
 SHIFTED = (
     "Each slope belongs to the pair before: slope i used samples i-1 and i, and slope 0 "
     "used y[-1], which Python reads as the last sample. Slope i pairs sample i with the "
@@ -252,14 +257,11 @@ def diagnose(y, dx: float, got) -> str:
         apart = candidate.shape != d.shape or np.any(np.abs(candidate - d) > 10 * bound)
         if value.shape == candidate.shape and apart and np.all(np.abs(value - candidate) <= bound):
             matches.append(what)
-    if len(matches) > 1:
-        # On a line several mistakes give the same values: name them all, claim none.
-        firsts = "; or ".join(m[0].lower() + m.split(". ")[0].rstrip(".")[1:] for m in matches)
-        return (
-            f"These values fit more than one mistake: {firsts}. {len(y)} samples have "
-            f"{len(y) - 1} neighbouring pairs, one forward difference each."
-        )
-    return matches[0] if matches else ""
+    # On a line several mistakes give the same values (a pair missing, central
+    # differences, ...): the values cannot tell them apart, so none is named.
+    if set(matches) == {TRUNCATED, FLOORED}:
+        return WHOLE  # one finding, whole numbers, whichever of the two made them
+    return matches[0] if len(set(matches)) == 1 else ""
 
 
 def check_slopes(
@@ -279,7 +281,7 @@ def check_slopes(
     )
     what = diagnose(y, dx, got)
     if what:
-        checks.fail(f"{text} returned {_described(got)}. {what}", SECTION)
+        checks.fail(f"{text}{_what_came_back(y, dx, got)}. {what}", SECTION)
     array = checks.as_array(got, text, what=f"an array of the {n - 1} slopes")
     checks.true(
         array.shape == (n - 1,),
@@ -296,6 +298,21 @@ def check_slopes(
         SECTION,
     )
     return array
+
+
+def _what_came_back(y, dx: float, got) -> str:
+    """ " returned 19 values" when the count is wrong; when it is right, the count is no
+    news: ": slope 3 is G where (y[4] - y[3]) / dx is W", at the first slope that differs."""
+    y = np.asarray(y, dtype=float)
+    d = np.diff(y) / dx
+    value = np.asarray(got, dtype=float)
+    if value.shape != d.shape:
+        return f" returned {_described(got)}"
+    i = int(np.argmax(np.abs(value - d) > 4 * roundoff(y, dx) + 1e-12))
+    return (
+        f": slope {i} is {checks.show(value[i])} where (y[{i + 1}] - y[{i}]) / dx is "
+        f"{checks.show(d[i])}"
+    )
 
 
 def _described(got) -> str:

@@ -13,8 +13,15 @@ amount, is not.
 
 Before a check asserts, ``diagnose`` compares a wrong value with what the common mistakes
 give at the same x and h (a forward or backward difference, / h for / (2 * h), ``/ 2 * h``,
-steps lost in an integer array, a fixed step, 2x itself), computed here on the grader's
-side, so the first message names the mistake rather than only the distance from 2x.
+steps lost in an integer array, half steps, a fixed step, a step that grows with |x|, 2x
+itself), computed here on the grader's side, so the first message names the mistake rather
+than only the distance from 2x. Mistakes told apart only by rounding (their values at one
+large x often coincide) are named only after the learner's function, called again at points
+where they differ (``confirm``), follows one of them alone. Messages quote the value of the
+statement's own formula, (square(x + h) - square(x - h)) / (2 * h) in float64.
+
+The checks on integers and on leaving x unchanged are scored only with a right result; when
+only the result is wrong, their message says first that their own topic was met.
 """
 
 import math
@@ -23,6 +30,7 @@ import numpy as np
 import pytest
 
 from grader.grading import checks
+from grader.sandbox.workers import LearnerError
 
 EPS = np.finfo(float).eps
 # A learner's central difference may round differently from the grader's by a few units
@@ -143,11 +151,39 @@ INTEGER = (
     "was cut off and f(x + h) - f(x - h) is 0. Step from a float copy of x, so that x + h "
     "keeps the small step"
 )
+SCALED = (
+    "a central difference whose step grows with |x|, {step}, instead of the h = {h:g} "
+    "given: another step than the one passed in. The statement steps exactly h to each "
+    "side, and at large |x| the grader compares with the round-off of that step, which a "
+    "larger step does not have. Use h as it is given"
+)
+# Steps that grow with |x|, as lessons on the choice of h write them (with h as the scale).
+SCALES = {
+    "h * max(1, |x|)": lambda x: np.maximum(1.0, np.abs(x)),
+    "h * (1 + |x|)": lambda x: 1.0 + np.abs(x),
+}
+PROBES = 2  # calls made to confirm a mistake seen at a number; an array is probed at once
+PROBE_POINTS = 6
+
+
+def statement_value(x, h: float) -> np.ndarray:
+    """(square(x + h) - square(x - h)) / (2 * h) in float64 with square(a) = a * a: the
+    statement's own formula, the value messages quote (``central_quotients`` holds it and
+    the other honest roundings, which are accepted too)."""
+    x = np.asarray(x, dtype=float)
+    ahead, behind = x + h, x - h
+    return (ahead * ahead - behind * behind) / (2 * h)
 
 
 def _agrees(values: np.ndarray, got: np.ndarray) -> np.ndarray:
     """Entry by entry: ``got`` is one of the stacked ``values`` to AGREEMENT."""
     return (np.abs(values - got) <= AGREEMENT * np.abs(values)).any(axis=0)
+
+
+def _apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Entry by entry: no value stacked in ``a`` agrees with one stacked in ``b``."""
+    near = np.abs(a[:, None] - b[None, :]) <= AGREEMENT * np.abs(a[:, None])
+    return ~near.any(axis=(0, 1))
 
 
 def _one_sided(x: np.ndarray, h: float, sign: float) -> np.ndarray:
@@ -157,32 +193,117 @@ def _one_sided(x: np.ndarray, h: float, sign: float) -> np.ndarray:
     return np.stack([sign * (m - c) / h for m, c in zip(moved, here, strict=True)])
 
 
-def diagnose(x, h: float, got: np.ndarray, missed: np.ndarray) -> str:
-    """The common mistake that gives ``got`` at x with step h, in a learner's words, or "".
-
-    ``missed`` marks the entries that failed. A mistake is named only when it gives the
-    value at every entry and differs from a right answer where the check failed."""
-    integer = np.asarray(x).dtype.kind in "iub"
-    x = np.asarray(x, dtype=float)
-    if integer and np.all(got[missed] == 0) and np.all(x[missed] != 0):
-        return INTEGER
-    # Computed in float64 as a learner would: they agree to far better than round-off.
-    computed = [(_one_sided(x, h, 1.0), FORWARD), (_one_sided(x, h, -1.0), BACKWARD)]
+def float_mistakes(x: np.ndarray, h: float) -> list[tuple]:
+    """(every float64 value it gives at x, the words for it) for each common mistake
+    whose value differs from a central difference's only by rounding at large |x|, so that
+    it is told apart by the floating-point value itself."""
     half = (
         f"a central difference with half steps, (f(x + h/2) - f(x - h/2)) / h: the step "
         f"taken to each side is h/2 = {h / 2:g}, not h. The statement's central difference "
         "steps a whole h to each side and divides by the distance 2h"
     )
-    computed.append((central_quotients(x, h / 2), half))
-    if h != 1e-5:
+    found = [
+        (_one_sided(x, h, 1.0), FORWARD),
+        (_one_sided(x, h, -1.0), BACKWARD),
+        (central_quotients(x, h / 2), half),
+    ]
+    if h not in (1e-5, 2e-5):  # else it is the step given, or the half step
         fixed = (
             f"a central difference with the step 1e-05 whatever h is given (here h = {h:g}): "
             "use the step passed in"
         )
-        computed.append((central_quotients(x, 1e-5), fixed))
-    for values, words in computed:
-        if _agrees(values, got).all() and not _agrees(central_quotients(x, h), got)[missed].all():
-            return words
+        found.append((central_quotients(x, 1e-5), fixed))
+    for written, scale in SCALES.items():
+        words = SCALED.format(step=written, h=h)
+        found.append((central_quotients(x, h * scale(x)), words))
+    return found
+
+
+def _probe_points(count: int, h: float, whole: bool, mistakes: list[int]) -> np.ndarray:
+    """``count`` points at which each of the ``mistakes`` (indices into
+    ``float_mistakes``) and the central difference with step h all differ from one
+    another, drawn from magnitudes 0.1 (1 for whole numbers) to 1e5, deterministically so
+    that a message repeats with the seed."""
+    rng = np.random.default_rng(1239)
+    found: list[float] = []
+    for _ in range(50):
+        x = 10 ** rng.uniform(0 if whole else -1, 5, size=64) * rng.choice([-1.0, 1.0], 64)
+        x = np.round(x) if whole else x
+        with np.errstate(all="ignore"):
+            every = float_mistakes(x, h)
+        values = [central_quotients(x, h)] + [every[i][0] for i in mistakes]
+        keep = np.ones(x.shape, dtype=bool)
+        for i, a in enumerate(values):
+            for b in values[i + 1 :]:
+                keep &= _apart(a, b)
+        found += x[keep].tolist()
+        if len(found) >= count:
+            break
+    return np.array(found[:count])
+
+
+def confirm(candidates: list[int], h: float, probe) -> int | None:
+    """The one of ``candidates`` (indices into ``float_mistakes``) that the learner's
+    function follows at new points where they all differ, or None.
+
+    A value matched by a mistake at a few points may be another mistake's value too (at a
+    single large x the rounded quotients of two formulas coincide often), so a mistake is
+    named only once the learner's own values, called afresh at points where the candidates
+    and the central difference differ, follow it alone."""
+    if probe is None:
+        return None
+    points = _probe_points(probe.count, h, probe.whole, candidates)
+    got = probe(points) if points.size else None
+    if got is None:
+        return None
+    with np.errstate(all="ignore"):
+        values = float_mistakes(points, h)
+    followed = [i for i in candidates if _agrees(values[i][0], got).all()]
+    return followed[0] if len(followed) == 1 else None
+
+
+class Probe:
+    """Calls the learner's numeric_gradient_square afresh at new points, with the kind of
+    x it was seen with (a Python int or float, one call each, or one array of x's dtype),
+    to confirm a mistake; gives None when a call fails or returns something unusable."""
+
+    def __init__(self, submission, x, h: float):
+        self.submission, self.h = submission, h
+        self.array = isinstance(x, np.ndarray) and x.ndim > 0
+        self.dtype = np.asarray(x).dtype
+        self.whole = self.dtype.kind in "iub"
+        self.count = PROBE_POINTS if self.array else PROBES
+
+    def __call__(self, points: np.ndarray) -> np.ndarray | None:
+        fn = self.submission.numeric_gradient_square
+        try:
+            if self.array:
+                values = np.asarray(fn(points.astype(self.dtype), h=self.h), dtype=float)
+                return values if values.shape == points.shape else None
+            cast = int if self.whole else float
+            return np.array([float(fn(cast(p), h=self.h)) for p in points])
+        except (LearnerError, TypeError, ValueError):
+            return None
+
+
+def diagnose(x, h: float, got: np.ndarray, missed: np.ndarray, probe=None) -> str:
+    """The common mistake that gives ``got`` at x with step h, in a learner's words, or "".
+
+    ``missed`` marks the entries that failed. A mistake is named only when it gives the
+    value at every entry, differs from a right answer where the check failed, and, for a
+    mistake told apart by rounding alone, is confirmed by ``probe`` (see ``confirm``)."""
+    integer = np.asarray(x).dtype.kind in "iub"
+    x = np.asarray(x, dtype=float)
+    if integer and np.all(got[missed] == 0) and np.all(x[missed] != 0):
+        return INTEGER
+    # Computed in float64 as a learner would: they agree to far better than round-off.
+    if not _agrees(central_quotients(x, h), got)[missed].all():
+        with np.errstate(all="ignore"):
+            mistakes = float_mistakes(x, h)
+        seen = [i for i, (values, _) in enumerate(mistakes) if _agrees(values, got).all()]
+        found = confirm(seen, h, probe) if seen else None
+        if found is not None:
+            return mistakes[found][1]
     # In exact arithmetic, within round-off, where the mistake is larger than round-off.
     two_x, bound = 2 * x, 4 * roundoff(x, h)
     formulas = [
@@ -226,14 +347,25 @@ def as_result(submission, got, x) -> np.ndarray:
     return np.asarray(checks.as_float(got, call, "a number"))
 
 
-def fail_with(call: str, got: np.ndarray, x, missed: np.ndarray, words: str, expected) -> None:
-    """Fail naming ``words`` at the first entry that ``missed``; ``expected`` is shown there."""
+def _where(x, missed: np.ndarray) -> tuple[tuple, str]:
+    """The first entry that ``missed`` and its words (" at index (0, 1)", or "")."""
     point = np.asarray(x, dtype=float)
-    where = np.unravel_index(int(np.argmax(missed)), point.shape) if point.ndim else ()
-    at = f" at index {tuple(int(i) for i in where)}" if point.ndim else ""
+    if not point.ndim:
+        return (), ""
+    where = np.unravel_index(int(np.argmax(missed)), point.shape)
+    return where, f" at index {tuple(int(i) for i in where)}"
+
+
+def fail_with(call: str, got: np.ndarray, x, missed: np.ndarray, words: str, h: float) -> None:
+    """Fail naming ``words`` at the first entry that ``missed``, showing there what the
+    statement's formula gives."""
+    point = np.asarray(x, dtype=float)
+    where, at = _where(x, missed)
+    expected = float(statement_value(point, h)[where])
     checks.fail(
-        f"{call} gave {float(got[where])!r}{at}, for x = {float(point[where])!r}, where a central "
-        f"difference gives {float(np.asarray(expected)[where])!r}: that is {words}."
+        f"{call} gave {float(got[where])!r}{at}, for x = {float(point[where])!r}, where a "
+        f"central difference gives {expected!r}, as (square(x + h) - square(x - h)) / (2 * h) "
+        f"computes it in float64 with h = {h:g}: that is {words}."
     )
 
 
@@ -247,38 +379,45 @@ def check_near_two_x(submission, got, x, h: float, why: str = "", bound=None) ->
     missed = np.abs(got - 2 * point) > bound
     if not missed.any():
         return
-    words = diagnose(x, h, got, missed) or near_two_x(got, point, missed)
+    words = diagnose(x, h, got, missed, Probe(submission, x, h)) or near_two_x(got, point, missed)
     if words:
-        fail_with(call, got, x, missed, words, 2 * point)
+        fail_with(call, got, x, missed, words, h)
     checks.close(got, 2 * point, call, rtol=0, atol=bound, why=why)
 
 
 def check_is_the_quotient(submission, got, x, h: float) -> None:
-    """``got`` is, entry by entry, one of the values of ``central_quotients(x, h)``."""
+    """``got`` is, entry by entry, one of the values of ``central_quotients(x, h)``: the
+    central difference with the step h given, rounded as float64 rounds it."""
     call = submission.last_text
     got = as_result(submission, got, x)
     point = np.asarray(x, dtype=float)
-    quotients = central_quotients(point, h)
-    missed = ~_agrees(quotients, got)
+    missed = ~_agrees(central_quotients(point, h), got)
     if not missed.any():
         return
-    nearest = np.take_along_axis(quotients, np.abs(quotients - got).argmin(axis=0)[None], 0)[0]
-    if words := diagnose(x, h, got, missed):
-        fail_with(call, got, x, missed, words, nearest)
-    where = np.unravel_index(int(np.argmax(missed)), point.shape) if point.ndim else ()
-    value, at_x, quotient = float(got[where]), float(point[where]), float(nearest[where])
-    at = f" at index {tuple(int(i) for i in where)}" if point.ndim else ""
+    if words := diagnose(x, h, got, missed, Probe(submission, x, h)):
+        fail_with(call, got, x, missed, words, h)
+    where, at = _where(x, missed)
+    value, at_x = float(got[where]), float(point[where])
+    quotient, two_x = float(statement_value(point, h)[where]), 2 * at_x
     rounded = (
-        f"With |x| that large and h = {h:g}, x + h and x - h are rounded, so a central "
-        f"difference computed in floating point gives {quotient!r}, which differs from "
-        f"2x = {2 * at_x!r} by round-off ({abs(quotient - 2 * at_x):.3g})."
+        f"With |x| that large and h = {h:g}, x + h and x - h are rounded in floating point, "
+        f"so (square(x + h) - square(x - h)) / (2 * h) in float64 gives {quotient!r}: "
+        f"2x = {two_x!r} plus the round-off of that step ({quotient - two_x:.3g}). The "
+        "grader expects that value, round-off included."
     )
-    if abs(value - 2 * at_x) <= AGREEMENT * abs(2 * at_x):
+    if abs(value - two_x) <= AGREEMENT * abs(two_x):
         checks.fail(
             f"{call} gave {value!r}{at}, for x = {at_x!r}: that is 2*x itself, the derivative "
             f"written down rather than computed. {rounded} Compute the quotient from "
             "square(x + h) and square(x - h): the exercise is the numeric method, and the "
             "exact answer is only known here because f is x**2."
+        )
+    if abs(value - two_x) < abs(quotient - two_x) / 4:
+        checks.fail(
+            f"{call} gave {value!r}{at}, for x = {at_x!r}. {rounded} Your value is nearer "
+            f"2x (off by {value - two_x:.3g}). A value that near is what a larger step than h "
+            "gives, or a quotient not computed in float64: compute it from square(x + h) and "
+            "square(x - h) in float64, with exactly the h you are given."
         )
     checks.fail(
         f"{call} gave {value!r}{at}, for x = {at_x!r}. {rounded} Compute "
@@ -292,6 +431,47 @@ def check_unchanged(submission, what: str) -> None:
         f"{submission.last_text} changed the {what} it was given. Compute x + h and "
         "x - h as new arrays instead of changing x in place.",
     )
+
+
+def scored_with_the_result(topic: str, check, *args) -> None:
+    """Run ``check(*args)`` (a result check); if it fails, say first that this check's own topic
+    was met, so that a wrong result alone is not read as a problem with that topic."""
+    try:
+        check(*args)
+    except checks.CheckFailed as failure:
+        raise checks.CheckFailed(
+            f"{topic}, but this check is scored only together with a right result, and that "
+            f"failed here: {failure.message}",
+            failure.section,
+        ) from None
+
+
+def integers_handled(submission, ints, h: float, got) -> bool:
+    """The learner's value at the integers ``ints`` is, bit for bit, its value at the same
+    x as floats: whatever is wrong with it is not about integers."""
+    same = np.asarray(ints, dtype=float) if np.ndim(ints) else float(ints)
+    try:
+        again = submission.numeric_gradient_square(same, h=h)
+        return np.array_equal(np.asarray(got, dtype=float), np.asarray(again, dtype=float))
+    except (LearnerError, TypeError, ValueError):
+        return False
+
+
+def check_on_integers(submission, ints, h: float, check) -> None:
+    """``check(got)`` on the learner's value at ``ints``; a failure that its value at the
+    same x as floats shares is said not to be about integers."""
+    got = submission.numeric_gradient_square(ints, h=h)
+    try:
+        check(got)
+    except checks.CheckFailed as failure:
+        if not integers_handled(submission, ints, h, got):
+            raise
+        raise checks.CheckFailed(
+            "Integers are handled (the same values as for the same x as floats), but this "
+            "check is scored only together with a right result, and that failed here, for "
+            f"floats too: {failure.message}",
+            failure.section,
+        ) from None
 
 
 # --- checks ---------------------------------------------------------------------------
@@ -320,7 +500,7 @@ def test_square_squares(submission, rng):
 
 @pytest.mark.points(3)
 def test_equals_two_x_for_numbers(submission, rng):
-    """For a number x the result is 2*x, up to round-off, at small and large magnitudes."""
+    """For a number x: 2*x plus the round-off of the step h given, at small and large |x|."""
     for magnitude in (1e-3, 1.0, 1e2, 1e3):
         x = float(rng.uniform(0.5, 1.0) * magnitude * rng.choice([-1, 1]))
         got = submission.numeric_gradient_square(x)
@@ -339,7 +519,7 @@ def test_equals_two_x_for_numbers(submission, rng):
 
 @pytest.mark.points(3)
 def test_equals_two_x_for_arrays_of_any_shape(submission, rng):
-    """For an array the result has the same shape and equals 2*x elementwise."""
+    """For an array: its shape, and entry by entry 2*x plus the round-off of the step h given."""
     for shape in ((5,), (3, 4), (2, 2, 3)):
         x = rng.normal(size=shape) * 10.0 ** rng.uniform(-1, 2, size=shape)
         h = float(10.0 ** rng.uniform(-6, -3))
@@ -358,24 +538,25 @@ def test_equals_two_x_for_arrays_of_any_shape(submission, rng):
 @pytest.mark.points(2)
 def test_integer_input_works(submission, rng):
     """Integers, alone or in an array, work and are not truncated."""
+    why = (
+        "With an integer array, x + h has to be a float array, or a step of 1e-4 is lost "
+        "(lesson section 'Central difference')."
+    )
     ints = rng.integers(-50, 50, size=6)
-    got = submission.numeric_gradient_square(ints, h=1e-4)
-    check_near_two_x(
-        submission,
-        got,
-        ints,
-        1e-4,
-        why="With an integer array, x + h has to be a float array, or a step of 1e-4 "
-        "is lost (lesson section 'Central difference').",
+    check_on_integers(
+        submission, ints, 1e-4, lambda got: check_near_two_x(submission, got, ints, 1e-4, why)
     )
     check_unchanged(submission, "integer array")
     # Large integers: the steps are taken in floating point, and are the ones given.
     ints = draw_far_from_two_x(rng, 6, 1e-4, whole=True).astype(np.int64)
-    check_is_the_quotient(submission, submission.numeric_gradient_square(ints, h=1e-4), ints, 1e-4)
+    check_on_integers(
+        submission, ints, 1e-4, lambda got: check_is_the_quotient(submission, got, ints, 1e-4)
+    )
     check_unchanged(submission, "integer array")
     number = int(rng.integers(1, 20))
-    got = submission.numeric_gradient_square(number)
-    check_near_two_x(submission, got, number, 1e-5)
+    check_on_integers(
+        submission, number, 1e-5, lambda got: check_near_two_x(submission, got, number, 1e-5)
+    )
 
 
 @pytest.mark.points(1)
@@ -403,9 +584,11 @@ def test_the_callers_array_is_left_unchanged(submission, rng):
     for shape in ((4,), (2, 3)):
         x = draw_far_from_two_x(rng, math.prod(shape), 1e-5).reshape(shape)
         got = submission.numeric_gradient_square(x, h=1e-5)
-        # Leaving x alone earns the point only together with a computed answer.
-        check_is_the_quotient(submission, got, x, 1e-5)
         check_unchanged(submission, "array x")
+        # Leaving x alone earns the point only together with a computed answer.
+        scored_with_the_result(
+            "x was left unchanged", check_is_the_quotient, submission, got, x, 1e-5
+        )
 
 
 @pytest.mark.points(3)

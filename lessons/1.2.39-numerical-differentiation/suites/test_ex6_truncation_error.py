@@ -189,6 +189,13 @@ def what_is_wrong(got, weights: dict, step=ONE) -> str | None:
             "leading term, not its error. Subtract sympy.Derivative(f(x), x) from the "
             "approximation first; then the f'(x) terms cancel and the error is left."
         )
+    if equal(got * H**p, expected):
+        return (
+            f"it returned {text(got)}, the coefficient of the leading term without its power "
+            f"of h: the term itself is that coefficient times h**{p}. Taking a coefficient "
+            "out of the expansion (.coeff(h, p), as_coeff_exponent) leaves h**p behind: "
+            "return the whole term, power of h included."
+        )
     terms = sympy.Add.make_args(sympy.expand(got))
     if len(terms) > 1:
         return (
@@ -221,11 +228,10 @@ def what_is_wrong(got, weights: dict, step=ONE) -> str | None:
     got_power = power_of_h(got)
     if got_power == 0 and got.has(sympy.Derivative):
         return (
-            f"it returned {text(got)}, a term in h**0 with a derivative of f in it: the "
-            "f'(x) of the approximation did not cancel the Derivative(f(x), x) subtracted. "
-            "That is what happens when the expansion still holds series()'s Subs(...) form "
-            "of the derivatives: call .doit() on the expansion before subtracting, so that "
-            f"they become Derivative(f(x), x) and cancel. The leading term here is in h**{p}."
+            f"it returned {text(got)}, a term in h**0 with a derivative of f in it. In the "
+            "error, approximation minus f'(x), the approximation's f'(x) cancels the "
+            "Derivative(f(x), x) subtracted, and no other term is free of h: the leading "
+            f"term holds a power of h, here h**{p}."
         )
     if got_power != p:
         return (
@@ -330,22 +336,51 @@ def test_a_high_order_stencil(submission, rng):
     )
 
 
+ORDERS = (("FORWARD_ORDER", 1, "(h/2) f''"), ("CENTRAL_ORDER", 2, "(h**2/6) f'''"))
+
+
+def is_number(value, order: int) -> bool:
+    return not isinstance(value, bool) and isinstance(value, numbers.Real) and value == order
+
+
+def orders_message(values: dict) -> str:
+    """What is wrong with the two constants, both named in one message; "" if nothing.
+    A value one more than the order is the derivative's order in the term, or the power of
+    h before the division by h: said when every wrong constant is that."""
+    wrong = [(n, order, term) for n, order, term in ORDERS if not is_number(values[n], order)]
+    if not wrong:
+        return ""
+    one = len(wrong) == 1
+    said = " and ".join(f"{name} is {values[name]!r}" for name, _, _ in wrong)
+    terms = " and ".join(term for _, _, term in wrong)
+    start = "" if one else "Both constants are wrong: "
+    plural = ("", "is", "That is") if one else ("s", "are", "Those are")
+    message = f"{start}{said}, but the leading error term{plural[0]} {plural[1]} {terms}"
+    if all(values[name] is None for name, _, _ in wrong):
+        return f"{message}. Replace None with the order, the power of h in the term."
+    if all(is_number(values[name], order + 1) for name, order, _ in wrong):
+        taylor = " and ".join(f"h**{p + 1}/{p + 1}! f^({p + 1})" for _, p, _ in wrong)
+        return (
+            f"{message}. {plural[2]} the order of the derivative in the term, or the power "
+            f"of h in the Taylor term{plural[0]} {taylor} before the division by h. The "
+            "order is the power of h left in the error after that division, not the order "
+            "of the derivative: halve h and the error shrinks by 2**order."
+        )
+    if any(
+        isinstance(values[n], bool) or not isinstance(values[n], numbers.Real) for n, *_ in wrong
+    ):
+        return (
+            f"{message}. Write each order as a whole number (an int), the power of h in the term."
+        )
+    return (
+        f"{message}: the order is the power of h in the leading error term (halve h and the "
+        "error shrinks by 2**order), not the order of the derivative in the term."
+    )
+
+
 @pytest.mark.points(2)
 def test_orders_of_forward_and_central(submission):
     """FORWARD_ORDER and CENTRAL_ORDER are the powers of h in the two leading terms."""
-    for name, order, formula in (
-        ("FORWARD_ORDER", 1, "(h/2) f''"),
-        ("CENTRAL_ORDER", 2, "(h**2/6) f'''"),
-    ):
-        value = submission.constant(name)
-        if value is None:
-            checks.fail(
-                f"{name} is still None: set it to the order of the formula, the power "
-                "of h in its leading error term."
-            )
-        checks.true(
-            not isinstance(value, bool) and isinstance(value, numbers.Real) and value == order,
-            f"{name} is {value!r}, but the leading error term is {formula}: the order is the "
-            "power of h (halve h and the error shrinks by 2**order), not the order of the "
-            "derivative in the term.",
-        )
+    message = orders_message({name: submission.constant(name) for name, _, _ in ORDERS})
+    if message:
+        checks.fail(message)

@@ -17,6 +17,7 @@ import pytest
 
 from grader.grading import checks
 from grader.sandbox.trusted import get
+from grader.sandbox.workers import LearnerError, WorkerFailure
 
 EPS = np.finfo(float).eps
 
@@ -37,6 +38,31 @@ ERROR_ADVICE = {
 
 
 # --- recognising the common mistakes ------------------------------------------------------
+
+
+def watched(name: str, **params):
+    """The trusted function ``name`` that also keeps (on the grader's side, where every
+    call of it is evaluated) a copy of the point of each call, in ``.seen``: the points
+    show where the learner's code evaluated f, which no value of the gradient can."""
+    f = get(name, **params)
+    inner, seen = f._call, []
+
+    def call(*args, **kwargs):
+        if args and len(seen) < 10_000:
+            try:
+                seen.append(np.array(args[0], dtype=float))
+            except (TypeError, ValueError):
+                seen.append(None)
+        return inner(*args, **kwargs)
+
+    f._call, f.seen = call, seen
+    return f
+
+
+def unwatched(f):
+    """The same trusted function without the record, for the grader's own evaluations
+    (they are not the learner's calls)."""
+    return get(f.name, **f.params)
 
 
 def walk(f, x: np.ndarray, h: float, kind: str) -> np.ndarray:
@@ -95,6 +121,58 @@ def left_moved(index: tuple[int, ...], where: str) -> str:
     )
 
 
+def same_point(points: list, x: np.ndarray, h: float) -> str:
+    """Where f was evaluated, if the learner's code called it twice at the same point (to
+    round-off, far less than h) for every entry: in n pairs, maybe after or before one
+    call at x. Then no difference of f holds a slope, whatever the code did with it."""
+    point = np.asarray(x, dtype=float).reshape(-1)
+    n = point.size
+    if len(points) not in (2 * n, 2 * n + 1) or any(p is None or p.size != n for p in points):
+        return ""
+    near = 4 * EPS * np.maximum(1.0, np.abs(point)) + 1e-3 * h
+    for start in range(len(points) - 2 * n + 1):
+        pairs = [(points[start + 2 * k], points[start + 2 * k + 1]) for k in range(n)]
+        if all(np.all(np.abs(p.reshape(-1) - q.reshape(-1)) <= near) for p, q in pairs):
+            break
+    else:
+        return ""
+    places = set()
+    for i, (p, _) in enumerate(pairs):
+        moved = p.reshape(-1) - point
+        others = np.all(np.delete(np.abs(moved), i) <= np.delete(near, i))
+        if np.all(np.abs(moved) <= near):
+            places.add("both at x itself, with no step in them")
+        elif others and abs(moved[i] - h) <= near[i]:
+            places.add("both at x + h e_i")
+        elif others and abs(moved[i] + h) <= near[i]:
+            places.add("both at x - h e_i")
+        else:
+            places.add("")
+    where = places.pop() if len(places) == 1 else ""
+    return (
+        "0 in every entry (up to round-off), though f is not constant: for each entry i "
+        f"your code called f twice at one and the same point{f' (here {where})' if where else ''}"
+        ", so the two values cancel and no difference holds a slope. The two evaluations "
+        "must be at two points: a copy with x_i moved by +h and another copy with x_i moved "
+        "by -h (a -h copy that never moved, a step undone before the call, or both copies "
+        "moved the same way all give this)"
+    )
+
+
+INTEGER_STEP = (
+    "0 where x is an integer array, while the same x given as floats gives the right "
+    "gradient: the step was stored in integers (x itself, a copy of it, or a step array "
+    "made like it), which cuts h to 0, so f(x + h e_i) - f(x - h e_i) is 0. Take the steps "
+    "in a float copy of x"
+)
+INTEGER_OTHER = (
+    "not what the same x given as floats gives (that one is right), so the integer dtype "
+    "of x is what changes the result: a step stored in integers is cut to a whole number, "
+    "and the point moves by 0 or by a whole 1 instead of by h. Take the steps, and keep "
+    "the slopes, in a float copy of x"
+)
+
+
 def diagnose(
     f,
     x: np.ndarray,
@@ -103,18 +181,20 @@ def diagnose(
     missed: np.ndarray,
     tolerance: np.ndarray,
     calls: int,
+    points: list | None = None,
+    float_input_right: bool = False,
 ) -> str:
     """The common mistake that gives ``got`` for f at x with step h, or "". A mistake is
     named only when it gives ``got`` at every entry (within ``tolerance``) and differs from
-    the right gradient where the check failed."""
+    the right gradient where the check failed. ``points`` are where the learner's code
+    evaluated f in this call; ``float_input_right``: for an integer x, whether the same x
+    as floats gave the right gradient (only then is the integer dtype the cause)."""
     if calls == 0 and not got.any():
         return "zeros, and f was never called: call f at x + h e_i and x - h e_i for each entry i"
-    if np.asarray(x).dtype.kind in "iub" and not got[missed].any():
-        return (
-            "0 where x is an integer array: the step was stored in integers (x itself, a "
-            "copy of it, or a step array made like it), which cuts h to 0, so "
-            "f(x + h e_i) - f(x - h e_i) is 0. Take the steps in a float copy of x"
-        )
+    if float_input_right:
+        return INTEGER_STEP if not got[missed].any() else INTEGER_OTHER
+    if points and np.all(np.abs(got) <= tolerance) and (where := same_point(points, x, h)):
+        return where
     central = walk(f, x, h, "central")
     candidates = [
         (walk(f, x, h, "forward"), FORWARD),
@@ -170,7 +250,14 @@ def check_gradient(submission, f, x, h: float, got, expected, bound, why: str = 
     tolerance = np.broadcast_to(np.asarray(bound, dtype=float), want.shape)
     missed = np.abs(array - want) > tolerance
     if missed.any():
-        words = diagnose(f, np.asarray(x), h, array, missed, tolerance, calls)
+        seen = getattr(f, "seen", None)
+        # Every call of f is kept, unless there were too many to keep.
+        whole = seen is not None and len(seen) == f.calls
+        points = seen[len(seen) - calls :] if whole and calls else None
+        float_right = np.asarray(x).dtype.kind in "iub" and right_with_floats(
+            submission, f, x, h, want, tolerance
+        )
+        words = diagnose(f, np.asarray(x), h, array, missed, tolerance, calls, points, float_right)
         if words:
             where = np.unravel_index(int(np.argmax(missed)), shape)
             checks.fail(
@@ -179,6 +266,35 @@ def check_gradient(submission, f, x, h: float, got, expected, bound, why: str = 
                 f"{words}."
             )
     checks.close(array, want, call, rtol=0, atol=bound, why=why)
+
+
+def right_with_floats(submission, f, x, h: float, want, tolerance) -> bool:
+    """Whether the learner's function gives the right gradient for the same integer x
+    converted to floats (with a fresh f, so that the call being judged keeps its counts)."""
+    try:
+        got = submission.numeric_gradient(get(f.name, **f.params), np.asarray(x, float), h=h)
+        array = np.asarray(got, dtype=float)
+    except (LearnerError, WorkerFailure, TypeError, ValueError):
+        return False
+    return array.shape == want.shape and bool(np.all(np.abs(array - want) <= tolerance))
+
+
+def also_needs_the_gradient(submission, done: str, *args) -> None:
+    """``check_gradient(submission, *args)`` for a check whose own topic (``done``, what
+    the call did right) has passed: a wrong gradient then fails it with a message that
+    says so, rather than one that reads as if the topic itself were wrong."""
+    call = submission.last_text
+    try:
+        check_gradient(submission, *args)
+    except checks.CheckFailed as failure:
+        rest = failure.message
+        if rest.startswith(call):
+            rest = rest[len(call) :].lstrip(": ")
+            rest = "it " + rest if rest.startswith("returned") else rest
+        checks.fail(
+            f"{call} {done}: that part is right. This check gives its point only together "
+            f"with a right gradient, and the gradient is not right yet: {rest}"
+        )
 
 
 def roundoff(f_size: float, x: np.ndarray, gradient: np.ndarray, h: float) -> np.ndarray:
@@ -191,7 +307,7 @@ def quadratic_form(rng, shape: tuple[int, ...]):
     """A trusted f(X) = 0.5 vec(X)^T A vec(X) + sum(sin(X)) and its parts."""
     n = int(np.prod(shape))
     a = rng.normal(size=(n, n)) / np.sqrt(n)
-    f = get("quadratic_form", matrix=a.tolist(), shape=list(shape))
+    f = watched("quadratic_form", matrix=a.tolist(), shape=list(shape))
     symmetric = 0.5 * (a + a.T)
     return f, symmetric
 
@@ -199,7 +315,7 @@ def quadratic_form(rng, shape: tuple[int, ...]):
 @pytest.mark.points(3)
 def test_gradient_of_x_squared_plus_y_squared(submission, rng):
     """f(x, y) = x**2 + y**2: the gradient is (2x, 2y), to round-off."""
-    f = get("sum_of_squares")
+    f = watched("sum_of_squares")
     for scale in (1.0, 100.0):
         point = rng.normal(size=2) * scale
         got = submission.numeric_gradient(f, point)
@@ -223,12 +339,12 @@ def test_gradient_of_rosenbrock(submission, rng):
     n = int(rng.integers(3, 7))
     a, b = float(rng.uniform(0.5, 2.0)), float(rng.uniform(10.0, 100.0))
     point = rng.uniform(-1.5, 1.5, size=n)
-    f = get("rosenbrock", a=a, b=b)
+    f = watched("rosenbrock", a=a, b=b)
     exact = get("gradient", of="rosenbrock", params={"a": a, "b": b})(point)
     h = 1e-5
     got = submission.numeric_gradient(f, point, h=h)
     # truncation h**2/6 * f''' with f''' = 24 b v_i for the b*v_i**4 part, plus round-off
-    bound = 5 * b * (np.abs(point) + 0.1) * h**2 + roundoff(f(point), point, exact, h)
+    bound = 5 * b * (np.abs(point) + 0.1) * h**2 + roundoff(unwatched(f)(point), point, exact, h)
     check_gradient(
         submission,
         f,
@@ -251,7 +367,7 @@ def test_function_of_a_matrix(submission, rng):
     v = point.reshape(-1)
     exact = (symmetric @ v + np.cos(v)).reshape(shape)
     got = submission.numeric_gradient(f, point)
-    bound = 1e-10 + roundoff(abs(f(point)) + v @ v, point, exact, 1e-5)
+    bound = 1e-10 + roundoff(abs(unwatched(f)(point)) + v @ v, point, exact, 1e-5)
     check_gradient(
         submission,
         f,
@@ -267,7 +383,7 @@ def test_function_of_a_matrix(submission, rng):
 @pytest.mark.points(1)
 def test_other_shapes_including_a_single_entry(submission, rng):
     """Arrays of shape (1,) and (2, 2, 3) work and keep their shape."""
-    f = get("sum_of_squares")
+    f = watched("sum_of_squares")
     for shape in ((1,), (2, 2, 3)):
         point = rng.normal(size=shape) * 3
         got = submission.numeric_gradient(f, point)
@@ -312,7 +428,7 @@ def test_the_given_step_is_used_with_central_differences(submission, rng):
 @pytest.mark.points(2)
 def test_integer_input_gives_a_float_array(submission, rng):
     """An integer x gives a float array of the same shape, with the right values."""
-    f = get("sum_of_squares")
+    f = watched("sum_of_squares")
     point = rng.integers(-9, 10, size=(2, 3))
     got = submission.numeric_gradient(f, point)
     dtype = np.asarray(got).dtype if got is not None else None
@@ -332,8 +448,8 @@ def test_integer_input_gives_a_float_array(submission, rng):
         got,
         2.0 * point,
         bound,
-        why="Convert x to floats before stepping: an integer entry plus 1e-5, stored "
-        "back into an integer array, is rounded back to the same integer.",
+        why="An integer x is a point like any other: its gradient is the one the same x "
+        "given as floats has.",
     )
     checks.true(
         not submission.last.mutated,
@@ -344,17 +460,19 @@ def test_integer_input_gives_a_float_array(submission, rng):
 @pytest.mark.points(1)
 def test_the_input_is_not_changed(submission, rng):
     """The caller's x is exactly the same after the call, and the gradient still right."""
-    f = get("sum_of_squares")
+    f = watched("sum_of_squares")
     point = rng.normal(size=8) * 10.0 ** rng.uniform(-1, 2, size=8)
     got = submission.numeric_gradient(f, point, h=1e-3)
-    # Leaving x alone earns the point only together with a right answer.
-    bound = roundoff(float(point @ point), point, 2 * point, 1e-3)
-    check_gradient(submission, f, point, 1e-3, got, 2 * point, bound)
     checks.true(
         not submission.last.mutated,
         f"{submission.last_text} changed the array x it was given: its entries were moved "
         "and not all put back exactly. Move the entries of a float copy of x, never of x "
         "itself (lesson section 'Gradients').",
+    )
+    # Leaving x alone earns the point only together with a right answer.
+    bound = roundoff(float(point @ point), point, 2 * point, 1e-3)
+    also_needs_the_gradient(
+        submission, "left the caller's x exactly as it was", f, point, 1e-3, got, 2 * point, bound
     )
 
 
@@ -383,5 +501,6 @@ def test_at_most_two_calls_of_f_per_entry(submission, rng):
     )
     v = point.reshape(-1)
     exact = (symmetric @ v + np.cos(v)).reshape(shape)
-    bound = 1e-10 + roundoff(abs(f(point)) + v @ v, point, exact, 1e-5)
-    check_gradient(submission, f, point, 1e-5, got, exact, bound)
+    bound = 1e-10 + roundoff(abs(unwatched(f)(point)) + v @ v, point, exact, 1e-5)
+    done = f"called f {calls} times for an x with {n} entries, within the {2 * n + 1} allowed"
+    also_needs_the_gradient(submission, done, f, point, 1e-5, got, exact, bound)

@@ -120,11 +120,27 @@ def check_relative(submission, a, b, rtol: float, why: str = "") -> None:
     for slip, meaning in RELATIVE_SLIPS:
         with np.errstate(all="ignore"):
             candidate = float(slip(a, b))
-        if np.isfinite(candidate) and abs(got - candidate) <= 1e-9 * max(1.0, abs(candidate)):
+        # inf too: one norm alone is inf when that norm is 0
+        same = got == candidate or (
+            np.isfinite(candidate) and abs(got - candidate) <= 1e-9 * max(1.0, abs(candidate))
+        )
+        if same:
             checks.fail(
                 f"{call} returned {checks.show(got)}, where ||a - b|| / (||a|| + ||b||) is "
                 f"{checks.show(expected)}: your formula {meaning}."
             )
+    norms = (
+        np.linalg.norm(np.ravel(np.asarray(a, float))),
+        np.linalg.norm(np.ravel(np.asarray(b, float))),
+    )
+    if got == 0.0 and (norms[0] == 0) != (norms[1] == 0):
+        zero = "b" if norms[1] == 0 else "a"
+        checks.fail(
+            f"{call} returned 0.0 for two gradients of which only {zero} is zero, as if they "
+            f"agreed; ||a - b|| / (||a|| + ||b||) is {checks.show(expected)} there. Only two "
+            "zero gradients agree: return 0.0 when BOTH norms are 0 (their sum is 0), "
+            "whichever of a and b is the zero one."
+        )
     checks.close(got, expected, call, rtol=rtol, why=why)
 
 
@@ -194,7 +210,40 @@ def diagnose_check(f, grad, x, epsilon: float, got: float) -> str:
         candidate = formula(numeric, analytic)
         if abs(got - candidate) <= 1e-3 * abs(candidate) + 1e-15:
             return meaning
+    # The right numeric gradient, compared by another formula. Where several slips give
+    # this value (a flipped sign gives 2 both over one norm and with squared norms), all
+    # are named, as the alternatives they are.
+    numeric = central(f, x, epsilon)
+    found = []
+    for slip, meaning in CHECK_SLIPS:
+        for pair in ((numeric, analytic), (analytic, numeric)):
+            with np.errstate(all="ignore"):
+                candidate = float(slip(*pair))
+            close = abs(got - candidate) <= 1e-3 * abs(candidate) + 1e-15
+            if np.isfinite(candidate) and close and meaning not in found:
+                found.append(meaning)
+    if found:
+        return (
+            "the value that the right numeric gradient and grad(x) give with a formula that "
+            + ", or with one that ".join(found)
+            + " (relative_difference is tested on its own in the first checks)"
+        )
     return ""
+
+
+ONE_NORM = (
+    "divides ||a - b|| by the norm of one gradient alone, where ||a - b|| / (||a|| + ||b||) "
+    "divides by the sum of both norms"
+)
+SQUARED = "uses squared norms, ||a - b||**2 / (||a||**2 + ||b||**2)"
+# Formulas a gradient check may compare the two gradients with instead of the right one.
+CHECK_SLIPS = [
+    (RELATIVE_SLIPS[0][0], RELATIVE_SLIPS[0][1]),
+    (RELATIVE_SLIPS[1][0], ONE_NORM),
+    (RELATIVE_SLIPS[3][0], ONE_NORM),
+    (RELATIVE_SLIPS[4][0], RELATIVE_SLIPS[4][1]),
+    (RELATIVE_SLIPS[5][0], SQUARED),
+]
 
 
 def formula(a, b) -> float:
@@ -281,6 +330,15 @@ def check_known(
     checks.close(got, expected, submission.last_text, rtol=rtol, atol=atol, why=why)
 
 
+def also_needs(prefix: str, check_function, *args, **kwargs) -> None:
+    """``check_function(*args, **kwargs)``, whose failure is told after ``prefix``: what
+    the check is about passed, and this part is what it also needs."""
+    try:
+        check_function(*args, **kwargs)
+    except checks.CheckFailed as failure:
+        checks.fail(prefix + failure.message)
+
+
 SIGN = "The numeric gradient g and the analytic -g differ by ||2g|| / (2||g||) = 1."
 FACTOR = "The numeric gradient g and the analytic 2g differ by ||g|| / (3||g||) = 1/3."
 
@@ -340,7 +398,9 @@ def test_relative_difference_of_zeros_is_zero(submission, rng):
             )
         checks.close(value, 0.0, submission.last_text, atol=0.0)
     other = rng.normal(size=shape)
+    # Both orders: a formula that treats a and b differently is right in one of them only.
     check_relative(submission, zeros, other, rtol=1e-12)
+    check_relative(submission, other, zeros.copy(), rtol=1e-12)
 
 
 @pytest.mark.points(3)
@@ -421,8 +481,17 @@ def test_a_zero_gradient_gives_zero(submission, rng):
     )
     # Away from the minimum the same function and a flipped gradient differ by 1.
     x = rng.normal(size=n)
-    check_known(
-        submission, get("sum_of_squares"), gradient("sum_of_squares", {}, "sign"), x, 1.0, SIGN
+    at_zero = "At x = 0, where both gradients are zero, gradient_check returned 0 as it should."
+    also_needs(
+        f"{at_zero} Away from the minimum the same check must still see a bug (a check that "
+        "always returns 0 sees none), and there a flipped sign did not give 1: ",
+        check_known,
+        submission,
+        get("sum_of_squares"),
+        gradient("sum_of_squares", {}, "sign"),
+        x,
+        1.0,
+        SIGN,
     )
 
 
@@ -454,22 +523,31 @@ def test_the_given_epsilon_is_used(submission, rng):
 def test_the_input_is_not_changed(submission, rng):
     """The caller's x is exactly the same after the check, and the check still right."""
     x = rng.normal(size=8) * 10.0 ** rng.uniform(-1, 2, size=8)
+    changed = (
+        "changed the array x it was given. Step the entries of a copy of x instead: adding "
+        "epsilon and subtracting it again does not always give back the same float, and the "
+        "caller's x is not yours to move."
+    )
     # Leaving x alone earns the point only together with a right answer.
-    check_known(
-        submission,
-        get("sum_of_squares"),
-        gradient("sum_of_squares", {}, "sign"),
-        x,
-        1.0,
-        SIGN,
-        epsilon=1e-3,
-    )
-    checks.true(
-        not submission.last.mutated,
-        f"{submission.last_text} changed the array x it was given. Step the entries of a "
-        "copy of x instead: adding epsilon and subtracting it again does not always give "
-        "back the same float, and the caller's x is not yours to move.",
-    )
+    try:
+        check_known(
+            submission,
+            get("sum_of_squares"),
+            gradient("sum_of_squares", {}, "sign"),
+            x,
+            1.0,
+            SIGN,
+            epsilon=1e-3,
+        )
+    except checks.CheckFailed as failure:
+        call = submission.last_text
+        checks.true(not submission.last.mutated, f"{call} {changed}")
+        checks.fail(
+            f"{call} left the caller's x exactly as it was: that part is right. This check "
+            "gives its point only together with a right value, and the value is not right "
+            f"yet: it {failure.message.removeprefix(call).lstrip(': ').removeprefix('it ')}"
+        )
+    checks.true(not submission.last.mutated, f"{submission.last_text} {changed}")
 
 
 @pytest.mark.points(2)

@@ -182,7 +182,6 @@ def lookups_in(nodes: list[ast.AST], imported: dict[str, str]) -> set[str]:
 @pytest.mark.section("machine-epsilon")
 def test_machine_epsilon_is_found_not_looked_up(submission, submission_path):
     """machine_epsilon computes the value: its source uses no np.finfo and the like."""
-    check_epsilon(submission, np.float32)
     try:
         tree = ast.parse(submission_path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError, RecursionError):
@@ -200,6 +199,17 @@ def test_machine_epsilon_is_found_not_looked_up(submission, submission_path):
         f"machine_epsilon uses {', '.join(sorted(used))}, which looks the answer up. The "
         "exercise is to find it: halve eps, in the requested type, until 1 + eps/2 == 1.",
     )
+    # No look-up; the point still needs a machine_epsilon that finds the value (the stub
+    # has no look-up either).
+    try:
+        check_epsilon(submission, np.float32)
+    except checks.CheckFailed as failure:
+        checks.fail(
+            "machine_epsilon uses none of the look-ups (np.finfo, sys.float_info, np.spacing, "
+            "np.nextafter, math.ulp): that part is right. This check gives its point only "
+            "together with a right value, and the value is not right yet: "
+            f"{failure.message}"
+        )
 
 
 # --- optimal_step -------------------------------------------------------------------------
@@ -371,17 +381,31 @@ def digits_mistake(got, want: float) -> str:
     return ""
 
 
+def number(value) -> str:
+    """A number as the learner would write it, with every digit it has: two numbers that
+    differ far down (the pairs here) must not look equal, as they do at 10 digits."""
+    if isinstance(value, np.floating) and not isinstance(value, np.float64):
+        return f"{named(type(value))}({float(value)!r})"
+    return repr(float(value))
+
+
+def lost(submission, a, b):
+    """digits_lost(a, b) on the learner's side, and the call as it is shown."""
+    shown = f"digits_lost({number(a)}, {number(b)})"
+    return call(submission, "digits_lost", a, b, shown=shown), shown
+
+
 def check_digits(submission, a, b, why: str = "") -> None:
-    got = submission.digits_lost(a, b)
+    got, shown = lost(submission, a, b)
     if words := digits_mistake(got, digits(a, b)):
         checks.fail(
-            f"{submission.last_text} returned {checks.show(got)} where {digits(a, b):.4g} digits "
+            f"{shown} returned {checks.show(got)} where {digits(a, b):.4g} digits "
             f"are lost: that is {words}."
         )
     checks.close(
         got,
         digits(a, b),
-        submission.last_text,
+        shown,
         rtol=0,
         atol=0.01,
         why=why or "Digits lost: log10(max(|a|, |b|) / |a - b|), in base 10.",
@@ -392,14 +416,13 @@ def check_digits(submission, a, b, why: str = "") -> None:
 @pytest.mark.section("cancellation")
 def test_digits_lost_subtracting_one_plus_1e8(submission):
     """digits_lost(1, 1 + 1e-8) is about 8: half of float64's 16 digits cancel."""
-    got = submission.digits_lost(1.0, 1.0 + 1e-8)
+    got, shown = lost(submission, 1.0, 1.0 + 1e-8)
     if words := digits_mistake(got, digits(1.0, 1.0 + 1e-8)):
-        shown = checks.show(got)
-        checks.fail(f"{submission.last_text} returned {shown}; expected about 8: that is {words}.")
+        checks.fail(f"{shown} returned {checks.show(got)}; expected about 8: that is {words}.")
     checks.close(
         got,
         8.0,
-        submission.last_text,
+        shown,
         rtol=0,
         atol=0.01,
         why="1 and 1 + 1e-8 agree in their first 8 digits, and those cancel.",
@@ -431,19 +454,19 @@ def test_digits_lost_on_pairs_drawn_at_grade_time(submission, rng):
 def test_digits_lost_edge_cases(submission, rng):
     """a == b loses every digit (inf); opposite signs or a zero lose none (0.0)."""
     a = float(rng.uniform(1, 100))
-    got = submission.digits_lost(a, a)
+    got, shown = lost(submission, a, a)
     checks.true(
         isinstance(got, float | np.floating) and math.isinf(got) and got > 0,
-        f"{submission.last_text} returned {checks.show(got)}; when a == b every digit cancels: "
+        f"{shown} returned {checks.show(got)}; when a == b every digit cancels: "
         "return math.inf (and check a == b before dividing by a - b).",
     )
     for b in (-float(rng.uniform(1, 100)), 0.0):
-        got = submission.digits_lost(a, b)
+        got, shown = lost(submission, a, b)
         negative = isinstance(got, int | float | np.integer | np.floating) and got < 0
         checks.close(
             got,
             0.0,
-            submission.last_text,
+            shown,
             rtol=0,
             atol=1e-12,
             why="Nothing cancels when |a - b| is as large as the numbers, so no digit is lost"

@@ -40,6 +40,9 @@ PART1 = "gradient-checking"
 VECTORS = "gradient-checking"
 RELATIVE = "relative-difference"
 THRESHOLDS = "thresholds"
+# The report's format is described on the project page, not the lesson page: a section on
+# another page of the lesson is written "page.md#anchor".
+REPORT = "project.md#project-part-4"
 
 
 # What an error raised by the learner's code usually means in this project (the grader
@@ -190,6 +193,8 @@ def diagnose_n(net, got: float, expected: float, params, gradients, X, Y, epsilo
         )
     analytic = vector(gradients, prefix="d")
     central = numeric_as_written(net, X, Y, params, epsilon, "central")
+    # (value, what a checker with that mistake does, in the learner's terms: the full
+    # explanation when it alone fits, a short one when another mistake gives the same value)
     candidates = [
         (
             relative(analytic, numeric_as_written(net, X, Y, params, epsilon, "kept")),
@@ -197,6 +202,8 @@ def diagnose_n(net, got: float, expected: float, params, gradients, X, Y, epsilo
             "entry is then stepped from a point that still carries the earlier steps. "
             "Restore entry i to its old value (or start again from a fresh copy of theta) "
             "before moving to the next entry.",
+            "entry i is not put back after its steps, so later entries are stepped from a "
+            "point that still carries them",
         ),
         (
             relative(analytic, numeric_as_written(net, X, Y, params, epsilon, "alias")),
@@ -204,23 +211,29 @@ def diagnose_n(net, got: float, expected: float, params, gradients, X, Y, epsilo
             "numeric derivative about half the true one. That happens when the minus "
             "vector is the same array as the plus vector (no copy), so the step down "
             "undoes the step up: make two separate copies of theta.",
+            "J(theta - epsilon) is in fact J(theta) (the minus vector is the plus vector, "
+            "not a copy), which makes each numeric derivative about half the true one",
         ),
         (
             relative(analytic, numeric_as_written(net, X, Y, params, epsilon, "forward")),
             "of a one-sided (forward) difference, (J(theta + eps) - J(theta)) / eps. "
             "The check uses the central difference: step entry i both up and down, and "
             "divide the difference of the two costs by 2 * epsilon.",
+            "a one-sided (forward) difference, (J(theta + eps) - J(theta)) / eps",
         ),
         (
             relative(analytic, 2 * central),
             "of a checker that divides the difference of the two costs by epsilon "
             "instead of 2 * epsilon, which doubles every numeric derivative.",
+            "the difference of the two costs is divided by epsilon instead of 2 * epsilon, "
+            "which doubles every numeric derivative",
         ),
         (
             float(np.linalg.norm(analytic - central)),
             "of ||a - b|| alone, without dividing by ||a|| + ||b||. Without that division the "
             "number grows with the size of the gradients instead of saying how far apart "
             "they are.",
+            "||a - b|| is returned without dividing by ||a|| + ||b||",
         ),
     ]
     if epsilon != 1e-7:
@@ -229,16 +242,28 @@ def diagnose_n(net, got: float, expected: float, params, gradients, X, Y, epsilo
                 relative(analytic, numeric_as_written(net, X, Y, params, 1e-7, "central")),
                 f"of the check with epsilon = 1e-7, not the epsilon = {epsilon:g} it was "
                 "given. Use the epsilon argument for both steps and in the 2 * epsilon.",
+                f"epsilon = 1e-7 is used, not the epsilon = {epsilon:g} given",
             )
         )
-    for value, mistake in candidates:
-        if near(got, value) and not near(value, expected):
-            checks.fail(
-                f"gradient_check_n({SIGNATURES['gradient_check_n']}, epsilon={epsilon:g}) "
-                f"returned {got:.6g}, where the grader's check gives {expected:.6g}. "
-                f"{got:.6g} is exactly the value {mistake}",
-                section=RELATIVE if "||" in mistake else "central-difference",
-            )
+    found = [c for c in candidates if near(got, c[0]) and not near(c[0], expected)]
+    call = f"gradient_check_n({SIGNATURES['gradient_check_n']}, epsilon={epsilon:g})"
+    said = f"{call} returned {got:.6g}, where the grader's check gives {expected:.6g}. "
+    if len(found) == 1:
+        _, mistake, _ = found[0]
+        checks.fail(
+            f"{said}{got:.6g} is exactly the value {mistake}",
+            section=RELATIVE if "||" in mistake else "central-difference",
+        )
+    if found:
+        # These gradients cannot tell the mistakes apart (for correct gradients a numeric
+        # gradient doubled and one halved both give 1/3): name them all, pick none.
+        either = "; or ".join(short for _, _, short in found)
+        checks.fail(
+            f"{said[:-2]}: on these gradients more than one mistake gives exactly that "
+            f"value, and the values alone cannot tell which one is yours: {either}. Print a "
+            "few entries of your numeric vector next to the analytic ones to see which.",
+            section=RELATIVE if all("||" in m for _, m, _ in found) else "central-difference",
+        )
 
 
 def relative(a, b) -> float:
@@ -451,6 +476,39 @@ def part1_bands(x: float, theta: float, epsilon: float) -> list[tuple[float, flo
     return bands
 
 
+def part1_numerators(x: float, theta: float, epsilon: float) -> list[tuple[float, float]]:
+    """For each honest quotient q: the lowest and highest |x - q'| for q' within PART1_ULPS
+    units in the last place of q, the values of |a - b| not yet divided by |a| + |b|."""
+    found = []
+    for q in part1_quotients(x, theta, epsilon):
+        ends = [abs(x - (q + k * math.ulp(q))) for k in (-PART1_ULPS, PART1_ULPS)]
+        found.append((min(ends), max(ends)))
+    return found
+
+
+def part1_undivided(submission, got: float, x: float, theta: float, epsilon: float) -> None:
+    """Name the mistake when ``got`` is |a - b| itself, the numerator of the relative
+    difference, and not the relative difference (the two differ by about 2|x|: draw_part1
+    keeps |x| >= 0.5, and the caller has already found that ``got`` is not the quotient)."""
+    inside = any(
+        low * (1 - 1e-9) <= got <= high * (1 + 1e-9)
+        for low, high in part1_numerators(x, theta, epsilon)
+    )
+    relative_ = any(
+        low * (1 - 1e-9) <= got <= high * (1 + 1e-9)
+        for _, low, high in part1_bands(x, theta, epsilon)
+    )
+    if got > 0 and inside and not relative_:
+        checks.fail(
+            f"{call_text(submission)} returned {got:.6g}: that is |a - b|, the distance "
+            "between backward_propagation(x, theta) and the central difference, not divided "
+            f"by |a| + |b| (here about {2 * abs(x):.4g}). The relative difference is that "
+            "distance divided by |a| + |b|: make sure the value your function returns is "
+            "the quotient, not its numerator.",
+            section=RELATIVE,
+        )
+
+
 def draw_part1(rng, epsilon: float) -> tuple[float, float]:
     """x and theta for which every honest quotient differs from x by round-off well above
     PART1_ULPS units: theta +- epsilon is rounded, so the difference is small but not 0."""
@@ -467,6 +525,7 @@ def check_part1_roundoff(submission, got: float, x: float, theta: float, epsilon
     bands = part1_bands(x, theta, epsilon)
     if any(low * (1 - 1e-9) <= got <= high * (1 + 1e-9) for _, low, high in bands):
         return
+    part1_undivided(submission, got, x, theta, epsilon)
     q, low, high = bands[0]
     exact = "exactly 0" if got == 0 else f"{got:.6g}"
     checks.fail(
@@ -497,6 +556,7 @@ def test_part1_gradient_check_passes_a_correct_derivative(submission, rng):
         step = 1e-7 if epsilon is None else epsilon  # None: the stub's default
         x, theta = draw_part1(rng, step)
         got = part1_check(submission, x, theta, epsilon)
+        part1_undivided(submission, got, x, theta, step)
         # J is linear: every difference quotient is x up to round-off, about
         # eps * |theta x| / epsilon, so the relative difference stays far below 1e-7.
         checks.true(
@@ -530,9 +590,18 @@ def test_part1_two_zero_gradients_agree(submission, rng):
         atol=1e-12,
         why="Two zero gradients agree: the relative difference is 0.0.",
     )
-    # Away from x = 0 the same check gives its round-off, which is not 0.
+    # The 0.0 must come from the case of two zero gradients, not be the answer everywhere:
+    # away from x = 0 the two gradients differ by their round-off, which is not 0 here.
+    # (Whether that number is right is for the check before this one.)
     x, theta = draw_part1(rng, 1e-7)
-    check_part1_roundoff(submission, part1_check(submission, x, theta, 1e-7), x, theta, 1e-7)
+    elsewhere = part1_check(submission, x, theta, 1e-7)
+    checks.true(
+        elsewhere != 0,
+        f"{call_text(submission)} returned exactly 0, as it did at x = 0, but here x is not "
+        "0: the analytic and the numeric gradient are not both zero, and differ by their "
+        "round-off. Return 0.0 only when the denominator |a| + |b| is zero, and the "
+        "relative difference otherwise.",
+    )
 
 
 # --- Part 2: vectors and the N-D check -------------------------------------------------
@@ -946,13 +1015,15 @@ def _read_report(submission, params, gradients, X, Y, **kwargs) -> dict:
     if not isinstance(report, dict):
         checks.fail(
             f"{call} returned {checks.show(report)}; expected a dictionary from "
-            "parameter name to its entry."
+            "parameter name to its entry.",
+            section=REPORT,
         )
     missing = [n for n in NAMES if n not in report]
     if missing:
         checks.fail(
             f"{call} has no entry for {', '.join(missing)}; expected one for each of "
-            f"{', '.join(NAMES)} (the parameter names, without the d)."
+            f"{', '.join(NAMES)} (the parameter names, without the d).",
+            section=REPORT,
         )
     parsed = {}
     for name in NAMES:
@@ -962,24 +1033,32 @@ def _read_report(submission, params, gradients, X, Y, **kwargs) -> dict:
             checks.fail(
                 f"{call}: the entry for {name} is {checks.show(entry)}; expected a "
                 "dictionary with the keys 'difference', 'index', 'analytic' and "
-                "'numeric'."
+                "'numeric'.",
+                section=REPORT,
             )
         shape = params[name].shape
         index = entry["index"]
         if isinstance(index, int | np.integer) and not isinstance(index, bool):
+            size = int(np.prod(shape))
+            # The learner's own position, as the tuple it stands for in this shape.
+            example = (
+                f": here flat position {int(index)} is "
+                f"{tuple(int(i) for i in np.unravel_index(int(index), shape))}"
+                if 0 <= index < size
+                else ""
+            )
             checks.fail(
                 f"{call}: the index for {name} is {index}, a flat position; expected a "
                 f"tuple in {name}'s own shape {shape}, so that parameters[{name!r}][index] "
-                "is that entry (e.g. (2, 0) for the third row of a column). A flat position "
-                "counts row by row; turn it into a tuple of row and column (NumPy has a "
-                "function that unravels it).",
-                section=THRESHOLDS,
+                f"is that entry{example}. A flat position counts row by row; turn it into a "
+                "tuple of row and column (NumPy has a function that unravels it).",
+                section=REPORT,
             )
         if not isinstance(index, tuple):
             checks.fail(
                 f"{call}: the index for {name} is {checks.show(index)}; expected a tuple "
                 f"of {len(shape)} whole numbers in {name}'s shape {shape}, such as (0, 0).",
-                section=THRESHOLDS,
+                section=REPORT,
             )
         try:
             valid = all(isinstance(i, int | np.integer) and not isinstance(i, bool) for i in index)
@@ -992,7 +1071,8 @@ def _read_report(submission, params, gradients, X, Y, **kwargs) -> dict:
             checks.fail(
                 f"{call}: the index for {name} is {checks.show(entry['index'])}; "
                 f"expected a tuple of {len(shape)} whole numbers within the shape "
-                f"{shape}, such as (0, 0)."
+                f"{shape}, such as (0, 0).",
+                section=REPORT,
             )
         parsed[name] = {
             "difference": checks.as_float(
