@@ -12,10 +12,14 @@ import time
 import numpy as np
 import pytest
 
+from grader.grading.inputs import load as load_inputs
 from grader.sandbox import channel, host
-from grader.sandbox import trusted as functions
 from grader.sandbox.limits import Limits
 from grader.sandbox.workers import LearnerError, Sandbox, WorkerFailure
+from tests.support import ROOT
+
+LESSON = ROOT / "lessons" / "1.2.39-numerical-differentiation"
+INPUTS = load_inputs(LESSON)  # the lesson's trusted functions
 
 LIMITS = Limits(seconds_per_call=2, seconds_total=30, memory_mb=1024, cpu_seconds=20)
 
@@ -134,7 +138,7 @@ def test_a_trusted_function_is_an_opaque_handle_evaluated_and_counted_by_the_gra
             return f(x)
         """,
     )
-    sine = functions.get("ufunc", name="sin", scale=3.0)
+    sine = INPUTS.get("ufunc", name="sin", scale=3.0)
     with Sandbox(path, LIMITS) as box:
         shown, attributes = box.call("peek", (sine,)).value
         assert "sin" not in shown and "3" not in shown
@@ -153,8 +157,8 @@ def test_a_handle_passed_back_into_a_trusted_function_is_the_grader_s_function(i
             return method(f, x, h)
         """,
     )
-    method = functions.get("difference_method", kind="central")
-    cube = functions.get("poly", coeffs=[0, 0, 0, 1])
+    method = INPUTS.get("difference_method", kind="central")
+    cube = INPUTS.get("poly", coeffs=[0, 0, 0, 1])
     with Sandbox(path, LIMITS) as box:
         result = box.call("estimate", (method, cube, 2.0, 1e-3))
     assert result.value == pytest.approx(12.0, rel=1e-6)
@@ -172,7 +176,7 @@ def test_calling_a_trusted_function_wrongly_is_the_learner_s_error(io_kind, tmp_
             return f(object())
         """,
     )
-    sine = functions.get("ufunc", name="sin")
+    sine = INPUTS.get("ufunc", name="sin")
     with Sandbox(path, LIMITS) as box:
         with pytest.raises(LearnerError) as error:
             box.call("wrong", (sine,))
@@ -191,7 +195,7 @@ def test_a_flood_of_trusted_calls_ends_at_the_deadline(io_kind, tmp_path):
                 f(1.0)
         """,
     )
-    sine = functions.get("ufunc", name="sin")
+    sine = INPUTS.get("ufunc", name="sin")
     with Sandbox(path, LIMITS) as box:
         with pytest.raises(WorkerFailure) as failure:
             box.call("forever", (sine,))

@@ -20,10 +20,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.sandbox.trusted import get
+from grader.grading.inputs import load as load_inputs
 from tests.support import CORRECT, ROOT, course, materialize
 
-WRONG = ROOT / "tests" / "wrong" / "1.2.39"
+LESSON = ROOT / "lessons" / "1.2.39-numerical-differentiation"
+get = load_inputs(LESSON).get  # the lesson's trusted functions
+
+WRONG = LESSON / "wrong"
 
 
 def grade(exercise: str, path: Path, seed: int = 7) -> dict:

@@ -14,9 +14,13 @@ import numpy as np
 import pytest
 import sympy
 
+from grader.grading.inputs import load as load_inputs
 from grader.sandbox import symbolic, wire
-from grader.sandbox import trusted as functions
+from grader.sandbox.trusted import RemoteFunction
 from tests.support import ROOT
+
+LESSON = ROOT / "lessons" / "1.2.39-numerical-differentiation"
+INPUTS = load_inputs(LESSON)  # the lesson's trusted functions
 
 MiB = 1024 * 1024
 
@@ -252,8 +256,8 @@ def test_malformed_data_is_a_plain_wire_error(data):
 
 
 def test_functions_cross_as_handles_and_nothing_else():
-    f = functions.get("poly", coeffs=[1.0, 2.0])
-    g = functions.get("ufunc", name="sin")
+    f = INPUTS.get("poly", coeffs=[1.0, 2.0])
+    g = INPUTS.get("ufunc", name="sin")
     sent: list = []
     data = wire.encode_value({"f": f, "pair": (g, f)}, functions=sent)
     assert sent == [f, g]  # each function once, in the order met
@@ -272,14 +276,14 @@ def test_functions_cross_as_handles_and_nothing_else():
 
 
 def test_the_workers_stand_in_for_a_function_crosses_back_as_its_handle():
-    remote = functions.RemoteFunction(3, lambda index, args, kwargs: None)
+    remote = RemoteFunction(3, lambda index, args, kwargs: None)
     handles: list = []
     assert wire.encode_value([remote, remote], functions=handles) == [{"__fn__": 0}] * 2
     assert handles == [remote]
 
 
 def test_functions_are_refused_where_none_are_expected():
-    f = functions.get("poly", coeffs=[1.0])
+    f = INPUTS.get("poly", coeffs=[1.0])
     with pytest.raises(wire.WireError):
         wire.encode_value(f)  # e.g. a learner's function returning the f it was given
     with pytest.raises(wire.WireError):

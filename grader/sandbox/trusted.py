@@ -1,12 +1,15 @@
-"""Trusted functions that hidden suites pass into learner code.
+"""Functions that hidden suites pass into learner code, and the handles that stand for them.
 
-A learner's ``forward_difference(f, x, h)`` needs an ``f``. The suite builds one here,
-say ``functions.get("poly", coeffs=[1, 0, 3])``; it crosses to the worker as its name and
-parameters only, and the worker rebuilds the same function from this module. The
-function is therefore never learner code, and both sides agree on what it computes.
+A learner's ``forward_difference(f, x, h)`` needs an ``f``. A lesson's ``inputs.py`` builds
+it (see :class:`Registry`) and the suite passes it in. It never crosses to the worker:
+:mod:`.wire` sends an opaque handle, the worker holds a :class:`RemoteFunction`, and each
+call the learner's code makes of it comes back to the grader, which evaluates the
+:class:`TrustedFunction` here and counts the call. So learner code can read nothing about
+the function (which one it is, its parameters, a planted bug) and cannot forge how often
+it was called.
 
-Add a function with :func:`register`: a builder taking JSON-friendly parameters and
-returning ``(callable, description)``.
+A builder takes JSON-friendly parameters and returns ``(callable, description)``; the
+description is how feedback names the function ("f(x) = sin(x)").
 """
 
 from __future__ import annotations
@@ -16,60 +19,63 @@ from typing import Any
 
 import numpy as np
 
-_BUILDERS: dict[str, Callable[..., tuple[Callable, str]]] = {}
-
-
-def register(name: str):
-    def wrap(builder):
-        _BUILDERS[name] = builder
-        return builder
-
-    return wrap
+Builder = Callable[..., tuple[Callable, str]]
+MAX_SEEN = 10_000  # points kept by a watched function
 
 
 class TrustedFunction:
-    """A function known by name and parameters, callable on either side."""
+    """A function built by name and parameters from a lesson's inputs, called in the grader."""
 
-    def __init__(self, name: str, params: dict[str, Any], /):
-        if name not in _BUILDERS:
-            raise KeyError(f"no trusted function named {name!r}")
-        self.name, self.params = name, dict(params)
-        self._call, self.description = _BUILDERS[name](**self.params)
+    def __init__(self, name: str, params: dict[str, Any], builder: Builder, /):
+        self.name, self.params, self._builder = name, dict(params), builder
+        self._call, self.description = builder(**self.params)
         self.calls = 0
+        self.seen: list | None = None  # the points it was called at, once watched
 
     def __call__(self, *args, **kwargs):
         self.calls += 1
+        if self.seen is not None and args and len(self.seen) < MAX_SEEN:
+            try:
+                self.seen.append(np.array(args[0], dtype=float))
+            except (TypeError, ValueError):
+                self.seen.append(None)
         # sin(inf) and the like warn; in the worker that warning would land in "your code
         # printed" although the learner's code did not print it. The value (nan) is enough.
         with np.errstate(all="ignore"):
             return self._call(*args, **kwargs)
 
+    def watch(self) -> TrustedFunction:
+        """Keep a copy of the point of every call from now on, in :attr:`seen`: where the
+        learner's code evaluated f, which no returned value can show."""
+        self.seen = []
+        return self
+
+    def fresh(self) -> TrustedFunction:
+        """The same function with no calls counted or seen, for the grader's own use."""
+        return TrustedFunction(self.name, self.params, self._builder)
+
     def __repr__(self) -> str:
         return self.description
 
 
-def get(name: str, /, **params: Any) -> TrustedFunction:
-    """The trusted function ``name`` with ``params``."""
-    return TrustedFunction(name, params)
+class Registry:
+    """A lesson's named builders of trusted functions (its ``inputs.py`` makes one)."""
 
+    def __init__(self) -> None:
+        self._builders: dict[str, Builder] = {}
 
-def _poly_text(coeffs: list[float]) -> str:
-    """``-1.5*x**2 + x - 2``: highest power first, each sign written once."""
-    terms = []  # (negative, magnitude text) from the highest power down
-    for power, c in reversed(list(enumerate(coeffs))):
-        if c == 0:
-            continue
-        base = {0: "", 1: "x"}.get(power, f"x**{power}")
-        size = abs(c)
-        text = f"{size:g}" if not base else (base if size == 1 else f"{size:g}*{base}")
-        terms.append((c < 0, text))
-    if not terms:
-        return "0"
-    negative, text = terms[0]
-    out = ("-" if negative else "") + text
-    for negative, text in terms[1:]:
-        out += f" {'-' if negative else '+'} {text}"
-    return out
+    def register(self, name: str) -> Callable[[Builder], Builder]:
+        def wrap(builder: Builder) -> Builder:
+            self._builders[name] = builder
+            return builder
+
+        return wrap
+
+    def get(self, name: str, /, **params: Any) -> TrustedFunction:
+        """The trusted function ``name`` built with ``params``."""
+        if name not in self._builders:
+            raise KeyError(f"no trusted function named {name!r}")
+        return TrustedFunction(name, params, self._builders[name])
 
 
 # The builders' functions behave like the NumPy code a learner tests with, say
@@ -78,189 +84,16 @@ def _poly_text(coeffs: list[float]) -> str:
 # works), and only integers and bools are taken as float64, as np.sin takes them.
 
 
-def _inexact(x: Any) -> np.ndarray:
+def inexact(x: Any) -> np.ndarray:
     """``x`` as an array of a floating or complex type: its own if it has one, else float64."""
     x = np.asarray(x)
     return x if np.issubdtype(x.dtype, np.inexact) else x.astype(np.float64)
 
 
-def _numpy_result(result: Any) -> Any:
+def numpy_result(result: Any) -> Any:
     """An array as it is; a 0-d result as the NumPy scalar NumPy's own functions return."""
     result = np.asarray(result)
     return result[()] if result.ndim == 0 else result
-
-
-@register("poly")
-def _poly(coeffs: list[float], derivative: bool = False):
-    """Elementwise polynomial with ``coeffs[k]`` the coefficient of x**k. With
-    ``derivative=True`` it is described as a derivative, ``f'(x) = ...`` (the exact
-    derivative of another poly, given as its own coefficients), so that a message showing
-    both f and its derivative does not read as two f's; it computes the same."""
-    # Python floats, as in a learner's ``3.0 * x**2 + 1.0``: they keep a float32 x float32.
-    c = [float(k) for k in coeffs]
-
-    def poly(x):
-        x = _inexact(x)
-        result = np.zeros_like(x)
-        for coefficient in reversed(c):  # Horner's rule
-            result = result * x + coefficient
-        return _numpy_result(result)
-
-    name = "f'(x)" if derivative else "f(x)"
-    return poly, f"{name} = {_poly_text(list(coeffs))}"
-
-
-_ELEMENTWISE = {"sin": np.sin, "cos": np.cos, "exp": np.exp, "tanh": np.tanh, "log": np.log}
-
-
-@register("ufunc")
-def _ufunc(name: str, scale: float = 1.0):
-    """``f(x) = func(scale * x)`` for one of a few smooth NumPy functions."""
-    func, scale = _ELEMENTWISE[name], float(scale)
-
-    def call(x):
-        return _numpy_result(func(scale * _inexact(x)))
-
-    inner = "x" if scale == 1.0 else f"{scale:g}*x"
-    return call, f"f(x) = {name}({inner})"
-
-
-# The derivative g'(u) of each _ELEMENTWISE function g, and its text with the chain-rule
-# factor {k} (the scale) and the inner argument {u}.
-_DERIVATIVES = {
-    "sin": (np.cos, "{k}*cos({u})"),
-    "cos": (lambda u: -np.sin(u), "-{k}*sin({u})"),
-    "exp": (np.exp, "{k}*exp({u})"),
-    "tanh": (lambda u: 1.0 - np.tanh(u) ** 2, "{k}*(1 - tanh({u})**2)"),
-    "log": (lambda u: 1.0 / u, "{k}/({u})"),
-}
-
-
-@register("ufunc_derivative")
-def _ufunc_derivative(name: str, scale: float = 1.0):
-    """The exact derivative of ``ufunc(name, scale)``: ``scale * func'(scale * x)``."""
-    (func, text), scale = _DERIVATIVES[name], float(scale)
-
-    def call(x):
-        return _numpy_result(scale * func(scale * _inexact(x)))
-
-    inner = "x" if scale == 1.0 else f"{scale:g}*x"
-    formula = text.format(k=f"{scale:g}", u=inner)
-    if scale == 1.0:
-        formula = formula.replace("1*", "").replace("1/(x)", "1/x")
-    return call, f"f'(x) = {formula}"
-
-
-@register("sum_of_squares")
-def _sum_of_squares():
-    def call(x):
-        return np.sum(np.square(_inexact(x)))  # a NumPy scalar, as np.sum gives
-
-    return call, "f(x) = sum of x_i**2"
-
-
-@register("rosenbrock")
-def _rosenbrock(a: float = 1.0, b: float = 100.0):
-    a, b = float(a), float(b)
-
-    def call(x):
-        v = _inexact(x).ravel()
-        return np.sum(b * (v[1:] - v[:-1] ** 2) ** 2 + (a - v[:-1]) ** 2)
-
-    return call, f"Rosenbrock function (a={a:g}, b={b:g})"
-
-
-@register("quadratic_form")
-def _quadratic_form(matrix: list[list[float]], shape: list[int]):
-    """``f(X) = 0.5 * vec(X)^T A vec(X) + sum(sin(X))`` for an X of any shape."""
-    a = np.asarray(matrix, dtype=float)
-
-    def call(x):
-        v = _inexact(x).reshape(-1)
-        return _numpy_result(0.5 * v @ a @ v + np.sum(np.sin(v)))
-
-    return call, f"f(X) = 0.5 vec(X)^T A vec(X) + sum(sin(X)) for X of shape {tuple(shape)}"
-
-
-# Difference quotients a learner's code may receive as a ``method(f, x, h)`` argument.
-_DIFFERENCES = {
-    "forward": (
-        lambda f, x, h: (f(x + h) - f(x)) / h,
-        "the forward difference (f(x + h) - f(x)) / h",
-    ),
-    "backward": (
-        lambda f, x, h: (f(x) - f(x - h)) / h,
-        "the backward difference (f(x) - f(x - h)) / h",
-    ),
-    "central": (
-        lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h),
-        "the central difference (f(x + h) - f(x - h)) / (2h)",
-    ),
-}
-
-
-@register("difference_method")
-def _difference_method(kind: str):
-    """A trusted ``method(f, x, h)`` estimating f'(x): forward, backward or central."""
-    quotient, text = _DIFFERENCES[kind]
-
-    def method(f, x, h):
-        # An array of steps works too (one estimate per step), for vectorised callers.
-        return _numpy_result(quotient(f, _inexact(x), _inexact(h)))
-
-    return method, text
-
-
-def _exact_gradient(of: str, params: dict[str, Any]) -> Callable[[np.ndarray], np.ndarray]:
-    """The analytic gradient of the scalar trusted function ``of`` (same parameters)."""
-    if of == "sum_of_squares":
-        return lambda v: 2.0 * v
-    if of == "rosenbrock":
-        a, b = float(params.get("a", 1.0)), float(params.get("b", 100.0))
-
-        def rosenbrock_gradient(v):
-            g = np.zeros_like(v)
-            inner = v[1:] - v[:-1] ** 2
-            g[:-1] += -4.0 * b * v[:-1] * inner - 2.0 * (a - v[:-1])
-            g[1:] += 2.0 * b * inner
-            return g
-
-        return rosenbrock_gradient
-    if of == "quadratic_form":
-        m = np.asarray(params["matrix"], dtype=float)
-        return lambda v: 0.5 * (m + m.T) @ v + np.cos(v)
-    raise KeyError(f"no analytic gradient for {of!r}")
-
-
-_BUGS = {
-    "none": "",
-    "sign": " with its sign flipped",
-    "factor": " multiplied by 2",
-    "transpose": " transposed",
-}
-
-
-@register("gradient")
-def _gradient(of: str, params: dict[str, Any] | None = None, bug: str = "none"):
-    """The analytic gradient of the trusted function ``of``, optionally with a planted bug:
-    ``"sign"`` (negated), ``"factor"`` (doubled) or ``"transpose"`` (a matrix gradient
-    transposed, meant for square matrices). Returns a float array shaped like x."""
-    exact = _exact_gradient(of, params or {})
-    if bug not in _BUGS:
-        raise KeyError(f"unknown planted bug {bug!r}")
-
-    def call(x):
-        x = _inexact(x)
-        g = exact(x.reshape(-1)).reshape(x.shape)
-        if bug == "sign":
-            return -g
-        if bug == "factor":
-            return 2.0 * g
-        if bug == "transpose":
-            return g.T.copy()
-        return g
-
-    return call, f"the gradient of {of}{_BUGS[bug]}"
 
 
 class RemoteFunction:

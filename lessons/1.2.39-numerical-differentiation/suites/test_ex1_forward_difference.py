@@ -17,8 +17,10 @@ import pytest
 
 from grader.grading import checks
 from grader.grading.checks import CheckFailed
-from grader.sandbox.trusted import get
+from grader.grading.inputs import lesson_inputs
 from grader.sandbox.workers import LearnerError
+
+get = lesson_inputs(__file__).get  # the lesson's trusted functions (inputs.py)
 
 EPS = np.finfo(float).eps
 SECTION = "forward-difference"

@@ -17,7 +17,10 @@ import numpy as np
 import pytest
 
 from grader.grading import checks
-from grader.sandbox.trusted import TrustedFunction, get
+from grader.grading.inputs import lesson_inputs
+from grader.sandbox.trusted import TrustedFunction
+
+get = lesson_inputs(__file__).get  # the lesson's trusted functions (inputs.py)
 
 EPS = np.finfo(float).eps
 

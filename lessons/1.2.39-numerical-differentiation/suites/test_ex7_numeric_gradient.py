@@ -16,8 +16,10 @@ import numpy as np
 import pytest
 
 from grader.grading import checks
-from grader.sandbox.trusted import get
+from grader.grading.inputs import lesson_inputs
 from grader.sandbox.workers import LearnerError, WorkerFailure
+
+get = lesson_inputs(__file__).get  # the lesson's trusted functions (inputs.py)
 
 EPS = np.finfo(float).eps
 
@@ -44,25 +46,13 @@ def watched(name: str, **params):
     """The trusted function ``name`` that also keeps (on the grader's side, where every
     call of it is evaluated) a copy of the point of each call, in ``.seen``: the points
     show where the learner's code evaluated f, which no value of the gradient can."""
-    f = get(name, **params)
-    inner, seen = f._call, []
-
-    def call(*args, **kwargs):
-        if args and len(seen) < 10_000:
-            try:
-                seen.append(np.array(args[0], dtype=float))
-            except (TypeError, ValueError):
-                seen.append(None)
-        return inner(*args, **kwargs)
-
-    f._call, f.seen = call, seen
-    return f
+    return get(name, **params).watch()
 
 
 def unwatched(f):
     """The same trusted function without the record, for the grader's own evaluations
     (they are not the learner's calls)."""
-    return get(f.name, **f.params)
+    return f.fresh()
 
 
 def walk(f, x: np.ndarray, h: float, kind: str) -> np.ndarray:
@@ -70,7 +60,7 @@ def walk(f, x: np.ndarray, h: float, kind: str) -> np.ndarray:
     learner's call count is untouched). ``kind``: "central", "forward", "backward", or
     "left_behind" / "left_ahead": central, but entry i is never put back after its two
     calls, so it stays at x_i - h (moved +h, then -h) or at x_i + h (-h, then +h)."""
-    f = get(f.name, **f.params)
+    f = f.fresh()
     point = np.array(x, dtype=float)
     flat = point.reshape(-1)
     here = f(point)
