@@ -36,9 +36,12 @@ KINDS = ("correct", "wrong", "wrong", "stubs", "syntax error", "missing files")
 SEED = "2024"
 
 
-def wrong_files(relative: str) -> list[Path]:
-    folder = ROOT / "tests" / "wrong" / Path(relative).with_suffix("")
-    return sorted(folder.glob("*" + Path(relative).suffix))
+def wrong_files(cat: catalog.Catalog, ex: catalog.Exercise) -> list[Path]:
+    """The whole known-wrong files of an item, from its lesson's wrong/ catalogue."""
+    lesson = cat.lesson(ex.lesson_id)
+    relative = Path(ex.stub).relative_to(f"exercises/{lesson.id}")
+    folder = ROOT / lesson.folder / "wrong" / relative.with_suffix("")
+    return sorted(p for p in folder.glob("*" + relative.suffix) if not p.name.startswith("_"))
 
 
 def make_learner(folder: Path, kind: str, cat: catalog.Catalog, rng: random.Random) -> None:
@@ -49,8 +52,8 @@ def make_learner(folder: Path, kind: str, cat: catalog.Catalog, rng: random.Rand
         source = ROOT / ex.solution
         if kind == "stubs":
             source = ROOT / ex.stub
-        elif kind == "wrong" and rng.random() < 0.7 and wrong_files(relative):
-            source = rng.choice(wrong_files(relative))
+        elif kind == "wrong" and rng.random() < 0.7 and wrong_files(cat, ex):
+            source = rng.choice(wrong_files(cat, ex))
         elif kind == "missing files" and rng.random() < 0.5:
             continue
         shutil.copyfile(source, target)
