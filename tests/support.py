@@ -77,6 +77,13 @@ def materialize(path: Path, folder: Path) -> Path:
     return out
 
 
+def known_wrong(folder: Path, name: str, into: Path) -> Path:
+    """The known-wrong entry ``name`` of a catalogue folder, ready to grade: ``name.py``
+    itself, or ``name.mutation.toml`` materialized into ``into``."""
+    whole = folder / f"{name}.py"
+    return whole if whole.is_file() else materialize(folder / f"{name}{MUTATION}", into)
+
+
 def wrong_description(path: Path) -> str:
     """What a known-wrong file says is wrong with it: its docstring, or for data files and
     mutations its first comment paragraph."""

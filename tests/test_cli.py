@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.support import ROOT, course
+from tests.support import ROOT, course, known_wrong
 
 STUB = "exercises/1.2.39/ex5_numeric_gradient_square.py"
 SOLUTION = "solutions/1.2.39/ex5_numeric_gradient_square.py"
@@ -85,8 +85,8 @@ def test_json_has_the_documented_shape():
     assert sum(c["max_points"] for c in result["checks"]) == pytest.approx(10, abs=0.05)
 
 
-def test_the_same_seed_draws_the_same_inputs():
-    wrong = WRONG / "ex1_forward_difference/abs_step.py"
+def test_the_same_seed_draws_the_same_inputs(tmp_path):
+    wrong = known_wrong(WRONG / "ex1_forward_difference", "abs_step", tmp_path)
     runs = [
         course("grade", "1.2.39.1", "--submission", str(wrong), "--json", "--seed", "11")
         for _ in range(2)
@@ -97,7 +97,7 @@ def test_the_same_seed_draws_the_same_inputs():
 
 def test_junit_xml_has_one_testcase_per_check(tmp_path):
     out = tmp_path / "reports" / "junit.xml"
-    wrong = WRONG / "ex5_numeric_gradient_square/forward_difference.py"
+    wrong = known_wrong(WRONG / "ex5_numeric_gradient_square", "forward_difference", tmp_path)
     run = course("grade", "1.2.39.5", "--submission", str(wrong), "--junit-xml", str(out), "--json")
     assert run.code == 1
     suite = ET.parse(out).getroot().find("testsuite")
