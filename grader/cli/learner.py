@@ -106,6 +106,7 @@ def grade(
     sources = {ex.id: path.read_bytes() for ex, path in jobs}  # kept byte for byte
 
     from grader.grading import report, runner
+    from grader.grading.results import ExerciseResult
     from grader.learner import attempts
     from grader.text import term
 
@@ -113,8 +114,7 @@ def grade(
     with term.working(f"Grading {exercise_id}"):
         graded = {r.exercise.id: r for r in runner.grade(jobs, seed=seed)} if jobs else {}
     results = [
-        graded.get(ex.id)
-        or runner.ExerciseResult(ex, missing[ex.id][0], seed, error=missing[ex.id][1])
+        graded.get(ex.id) or ExerciseResult(ex, missing[ex.id][0], seed, error=missing[ex.id][1])
         for ex in exercises
     ]
     unrecorded = None

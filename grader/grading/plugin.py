@@ -25,21 +25,10 @@ import pytest
 
 from grader.catalog import Exercise
 from grader.grading.checks import CheckFailed, show
+from grader.grading.results import Check
 from grader.sandbox.workers import CallResult, LearnerError, Sandbox, WorkerFailure
 
 OUTPUT_IN_REPORT = 500  # characters of a check's printed output kept in the report
-
-
-@dataclass
-class CheckResult:
-    name: str
-    title: str
-    passed: bool
-    weight: float
-    message: str = ""
-    output: str = ""
-    section: str = ""
-    unwritten: str = ""  # the function that still raises the stub's NotImplementedError
 
 
 @dataclass
@@ -49,7 +38,7 @@ class Target:
     exercise: Exercise
     submission: Path
     sandbox: Sandbox
-    checks: list[CheckResult] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
     suite_error: str = ""
 
 
@@ -347,7 +336,7 @@ class GraderPlugin:
         doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
         weight = item.get_closest_marker("points")
         section = item.get_closest_marker("section")
-        check = CheckResult(
+        check = Check(
             name=item.name.removeprefix("test_"),
             title=doc[0] if doc else item.name.removeprefix("test_").replace("_", " "),
             passed=report.passed,

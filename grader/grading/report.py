@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 
 from grader.catalog import Catalog, repo_root
-from grader.grading.runner import SCHEMA_VERSION, ExerciseResult
+from grader.grading.results import SCHEMA_VERSION, ExerciseResult
 from grader.text import safe_text
 from grader.text.term import style, wrap
 

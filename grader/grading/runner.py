@@ -10,55 +10,17 @@ from __future__ import annotations
 import os
 import random
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from grader import catalog
 from grader.catalog import Exercise
+from grader.grading.results import ExerciseResult
 from grader.sandbox import isolation
 from grader.sandbox.workers import LearnerError, Sandbox, WorkerFailure, WorkerProcess, hidden_for
 
-SCHEMA_VERSION = 1
 # The suites' own pytest settings: a grading run never reads the project's or a learner's.
 SUITE_SETTINGS = Path(__file__).with_name("pytest.ini")
-
-
-@dataclass
-class Check:
-    name: str
-    title: str
-    passed: bool
-    points: float
-    max_points: float
-    message: str = ""
-    output: str = ""
-    section: str = ""
-    unwritten: str = ""  # the function that still raises the stub's NotImplementedError
-
-
-@dataclass
-class ExerciseResult:
-    exercise: Exercise
-    submission: Path
-    seed: int
-    checks: list[Check] = field(default_factory=list)
-    duration_s: float = 0.0
-    error: str | None = None
-    # What held the learner's code: {"in_force": [...], "missing": [...]} from its worker,
-    # empty for a data file (a quiz's answers), which is read and never run.
-    protections: dict = field(default_factory=dict)
-
-    @property
-    def max_score(self) -> float:
-        return self.exercise.points
-
-    @property
-    def score(self) -> float:
-        return round(sum(c.points for c in self.checks), 2)
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.checks) and all(c.passed for c in self.checks) and not self.error
 
 
 def answer_folders(root: Path) -> tuple[Path, ...]:
@@ -192,20 +154,9 @@ def _score(target, seed: int, duration: float) -> ExerciseResult:
     )
     total_weight = sum(c.weight for c in target.checks) or 1.0
     for c in target.checks:
-        share = exercise.points * c.weight / total_weight
-        result.checks.append(
-            Check(
-                c.name,
-                c.title,
-                c.passed,
-                share if c.passed else 0.0,
-                share,
-                c.message,
-                c.output,
-                c.section,
-                c.unwritten,
-            )
-        )
+        c.max_points = exercise.points * c.weight / total_weight
+        c.points = c.max_points if c.passed else 0.0
+        result.checks.append(c)
     if target.suite_error or not target.checks:
         result.error = (
             "The hidden suite for this exercise could not run. This is not your "

@@ -35,7 +35,7 @@ _process_store = None  # one connection per grading process
 
 def _zero(ex: catalog_mod.Exercise, submission: str, seed: int, reason: str) -> dict:
     """A result with no points, shaped like :func:`grader.grading.report.to_dict`."""
-    from grader.grading.runner import SCHEMA_VERSION
+    from grader.grading.results import SCHEMA_VERSION
 
     return {
         "schema_version": SCHEMA_VERSION,

@@ -130,6 +130,26 @@ def _quadratic_form(matrix: list[list[float]], shape: list[int]):
     return call, f"f(X) = 0.5 vec(X)^T A vec(X) + sum(sin(X)) for X of shape {tuple(shape)}"
 
 
+@INPUTS.register("matrix_product_form")
+def _matrix_product_form(left: list[list[float]], right: list[list[float]]):
+    """``f(X) = 0.5 * sum(X * (P @ X @ Q)) + sum(sin(X))`` for an X of shape (p, q), with P
+    (p, p) and Q (q, q) square: a function of a matrix as a matrix, which needs X in its
+    own shape. Its gradient is ``0.5 * (P @ X @ Q + P.T @ X @ Q.T) + cos(X)``. Any other
+    shape (a flattened copy of X, say) raises ValueError, as ``P @ X`` would."""
+    p, q = np.asarray(left, dtype=float), np.asarray(right, dtype=float)
+    shape = (p.shape[0], q.shape[0])
+
+    def call(x):
+        x = inexact(x)
+        if x.shape != shape:
+            raise ValueError(
+                f"f takes an array of shape {shape} (the shape of x), not one of shape {x.shape}"
+            )
+        return numpy_result(0.5 * np.sum(x * (p @ x @ q)) + np.sum(np.sin(x)))
+
+    return call, f"f(X) = 0.5 sum(X * (P @ X @ Q)) + sum(sin(X)) for X of shape {shape}"
+
+
 # Difference quotients a learner's code may receive as a ``method(f, x, h)`` argument.
 _DIFFERENCES = {
     "forward": (

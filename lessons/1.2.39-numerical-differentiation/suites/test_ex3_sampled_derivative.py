@@ -104,6 +104,8 @@ def _mistakes(y: np.ndarray, dx: float) -> list[tuple[np.ndarray, str]]:
             "in float64, the default of np.asarray(y, dtype=float).",
         ),
         (np.append((y[0] - y[-1]) / dx, d[:-1]), SHIFTED),
+        ((y[1:] - y[0]) / dx, AGAINST_FIRST),
+        ((y[1:] - y[-1]) / dx, AGAINST_LAST),
         (
             -d,
             "Every slope has its sign flipped: the subtraction is the wrong way round. "
@@ -212,6 +214,21 @@ WHOLE = (
     "// gives. Integer samples need float slopes, divided with /."
 )
 
+# y[1:] - y[:1] (a typo for y[:-1]): the one-sample slice y[:1] is stretched over every
+# sample, so slope i is (y[i+1] - y[0]) / dx. Slope 0 is right; the others grow with i.
+AGAINST_FIRST = (
+    "Every slope is taken against the first sample y[0]: slope i came out as "
+    "(y[i+1] - y[0]) / dx instead of (y[i+1] - y[i]) / dx. A slice like y[:1] holds the "
+    "first sample only, and NumPy subtracts that one value from every later sample. The "
+    "earlier samples of the pairs are all the samples but the last."
+)
+AGAINST_LAST = (
+    "Every slope is taken against the last sample y[-1]: slope i came out as "
+    "(y[i+1] - y[-1]) / dx instead of (y[i+1] - y[i]) / dx. A slice like y[-1:] holds the "
+    "last sample only, and NumPy subtracts that one value from every sample. The earlier "
+    "samples of the pairs are all the samples but the last."
+)
+
 SHIFTED = (
     "Each slope belongs to the pair before: slope i used samples i-1 and i, and slope 0 "
     "used y[-1], which Python reads as the last sample. Slope i pairs sample i with the "
@@ -265,7 +282,7 @@ def diagnose(y, dx: float, got) -> str:
 
 
 def check_slopes(
-    submission, y, dx, want, *, atol: float, rtol: float = 0.0, why: str, section: str = SECTION
+    submission, y, dx, want, *, atol: float, rtol: float = 0.0, why: str
 ) -> np.ndarray:
     """sampled_derivative(y, dx) returns the n - 1 slopes ``want`` as a NumPy array, and
     leaves y as it was. A value a common mistake explains is named first."""
@@ -289,7 +306,7 @@ def check_slopes(
         f"{n - 1} neighbouring pairs, so one slope fewer than samples.",
         SECTION,
     )
-    checks.close(array, want, text, rtol=rtol, atol=atol, why=why, section=section)
+    checks.close(array, want, text, rtol=rtol, atol=atol, why=why, section=SECTION)
     checks.true(
         isinstance(got, np.ndarray),
         f"{text} returned a Python {type(got).__name__} with the right slopes; the statement "
@@ -341,9 +358,9 @@ def test_quadratic_samples_carry_the_forward_error(submission, rng):
         dx,
         2 * a * x[:-1] + b + a * dx,
         atol=roundoff(y, dx),
-        why="Slope i should pair sample i with sample i+1 and divide by dx once; it then "
-        "estimates f'(x_i) with the error a*dx of a forward difference.",
-        section="forward-difference",
+        why="Slope i is (y[i+1] - y[i]) / dx; on samples of a*x**2 + b*x + c that is "
+        "2*a*x_i + b + a*dx, the derivative at the left sample plus the forward "
+        "difference's error a*dx.",
     )
 
 
