@@ -1,7 +1,7 @@
 """Present grading results: for a learner's terminal, as JSON, and as JUnit XML.
 
 The JSON shape is a public interface (README, "Interface"); bump ``SCHEMA_VERSION`` in
-:mod:`grader.grading.runner` when it changes.
+:mod:`grader.grading.results` when it changes.
 
 Messages, printed output and file names come from the learner's code: every one goes out
 through :mod:`grader.text.safe_text` for its surface, so it can never move the cursor, forge a
