@@ -147,7 +147,8 @@ def _matrix_product_form(left: list[list[float]], right: list[list[float]]):
             )
         return numpy_result(0.5 * np.sum(x * (p @ x @ q)) + np.sum(np.sin(x)))
 
-    return call, f"f(X) = 0.5 sum(X * (P @ X @ Q)) + sum(sin(X)) for X of shape {shape}"
+    # Short enough (under 60 characters) to be shown whole in a call's text.
+    return call, f"f(X) = 0.5 sum(X*(P@X@Q)) + sum(sin(X)), X of shape {shape}"
 
 
 # Difference quotients a learner's code may receive as a ``method(f, x, h)`` argument.

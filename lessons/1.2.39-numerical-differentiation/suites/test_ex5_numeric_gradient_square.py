@@ -152,11 +152,38 @@ INTEGER = (
     "keeps the small step"
 )
 SCALED = (
-    "a central difference whose step grows with |x|, {step}, instead of the h = {h:g} "
-    "given: another step than the one passed in. The statement steps exactly h to each "
-    "side, and at large |x| the grader compares with the round-off of that step, which a "
-    "larger step does not have. Use h as it is given"
+    "a central difference whose step grows with |x|, {step}, instead of {given}: another "
+    "step than h. The statement steps exactly h to each side, and at large |x| the grader "
+    "compares with the round-off of that step, which a larger step does not have. Use h as "
+    "it is"
 )
+DEFAULT_H = 1e-5  # the statement's default: numeric_gradient_square(x, h=1e-5)
+# Defaults a learner may have put in the def line instead of 1e-5 (misread, or a favourite
+# step): tried only for calls that pass no h.
+OTHER_DEFAULTS = {
+    1e-6: "1e-06",
+    1e-4: "1e-04",
+    1e-8: "1e-08",
+    1e-7: "1e-07",
+    1e-3: "1e-03",
+    1e-2: "1e-02",
+    1e-9: "1e-09",
+    1e-10: "1e-10",
+    float(np.sqrt(EPS)): f"{np.sqrt(EPS):.3g} (the square root of machine epsilon)",
+    float(np.cbrt(EPS)): f"{np.cbrt(EPS):.3g} (the cube root of machine epsilon)",
+}
+DEFAULT_WRONG = (
+    "a central difference with the step {step} instead. The statement's default is "
+    "h = 1e-5, as in numeric_gradient_square(x, h=1e-5); your function used the h it was "
+    "given whenever one was passed, so the default in your def line is the one to check"
+)
+ALWAYS = (
+    "a central difference with the step {step}, whatever h is given (also when h is "
+    "passed): use the step passed in, and 1e-5 when none is"
+)
+FIXED = "a central difference with the step {step}, not {given}: use the step passed in"
+# A check that passes h and one that passes none (the default 1e-5) differ only in this.
+EXPLICIT_H = 1e-4
 # Steps that grow with |x|, as lessons on the choice of h write them (with h as the scale).
 SCALES = {
     "h * max(1, |x|)": lambda x: np.maximum(1.0, np.abs(x)),
@@ -193,45 +220,72 @@ def _one_sided(x: np.ndarray, h: float, sign: float) -> np.ndarray:
     return np.stack([sign * (m - c) / h for m, c in zip(moved, here, strict=True)])
 
 
-def float_mistakes(x: np.ndarray, h: float) -> list[tuple]:
-    """(every float64 value it gives at x, the words for it) for each common mistake
-    whose value differs from a central difference's only by rounding at large |x|, so that
-    it is told apart by the floating-point value itself."""
+def given(h: float, default: bool) -> str:
+    """How a message names the step of a call: the one passed, or the default."""
+    return f"the default h = {h:g} (this call passed no h)" if default else f"the h = {h:g} given"
+
+
+def float_mistakes(x: np.ndarray, h: float, default: bool = False) -> list[tuple]:
+    """(every float64 value it gives at x, the words for it, its step) for each common
+    mistake whose value differs from a central difference's only by rounding at large |x|,
+    so that it is told apart by the floating-point value itself. The step is that of a
+    central difference with another fixed step than h (None for other mistakes); with
+    ``default`` (a call that passed no h) other default steps are tried too."""
     half = (
         f"a central difference with half steps, (f(x + h/2) - f(x - h/2)) / h: the step "
         f"taken to each side is h/2 = {h / 2:g}, not h. The statement's central difference "
         "steps a whole h to each side and divides by the distance 2h"
     )
     found = [
-        (_one_sided(x, h, 1.0), FORWARD),
-        (_one_sided(x, h, -1.0), BACKWARD),
-        (central_quotients(x, h / 2), half),
+        (_one_sided(x, h, 1.0), FORWARD, None),
+        (_one_sided(x, h, -1.0), BACKWARD, None),
+        (central_quotients(x, h / 2), half, h / 2),
     ]
     if h not in (1e-5, 2e-5):  # else it is the step given, or the half step
         fixed = (
             f"a central difference with the step 1e-05 whatever h is given (here h = {h:g}): "
             "use the step passed in"
         )
-        found.append((central_quotients(x, 1e-5), fixed))
+        found.append((central_quotients(x, 1e-5), fixed, 1e-5))
+    # Another fixed step: a wrong default when no h was passed (told apart from a step
+    # taken whatever h is by ``default_or_always``), else a step taken instead of h.
+    for step, written in OTHER_DEFAULTS.items():
+        if step not in (h, h / 2):
+            words = (DEFAULT_WRONG if default else FIXED).format(
+                step=written, given=given(h, default)
+            )
+            found.append((central_quotients(x, step), words, step))
     for written, scale in SCALES.items():
-        words = SCALED.format(step=written, h=h)
-        found.append((central_quotients(x, h * scale(x)), words))
+        words = SCALED.format(step=written, given=given(h, default))
+        found.append((central_quotients(x, h * scale(x)), words, None))
     return found
 
 
-def _probe_points(count: int, h: float, whole: bool, mistakes: list[int]) -> np.ndarray:
+def _probe_points(
+    count: int, h: float, whole: bool, mistakes: list[int], default: bool = False
+) -> np.ndarray:
     """``count`` points at which each of the ``mistakes`` (indices into
     ``float_mistakes``) and the central difference with step h all differ from one
     another, drawn from magnitudes 0.1 (1 for whole numbers) to 1e5, deterministically so
     that a message repeats with the seed."""
+
+    def values(x: np.ndarray) -> list[np.ndarray]:
+        every = float_mistakes(x, h, default)
+        return [central_quotients(x, h)] + [every[i][0] for i in mistakes]
+
+    return _points_apart(count, whole, values)
+
+
+def _points_apart(count: int, whole: bool, stacks) -> np.ndarray:
+    """``count`` points at which the stacked values ``stacks(x)`` all differ from one
+    another (see ``_probe_points``)."""
     rng = np.random.default_rng(1239)
     found: list[float] = []
     for _ in range(50):
         x = 10 ** rng.uniform(0 if whole else -1, 5, size=64) * rng.choice([-1.0, 1.0], 64)
         x = np.round(x) if whole else x
         with np.errstate(all="ignore"):
-            every = float_mistakes(x, h)
-        values = [central_quotients(x, h)] + [every[i][0] for i in mistakes]
+            values = stacks(x)
         keep = np.ones(x.shape, dtype=bool)
         for i, a in enumerate(values):
             for b in values[i + 1 :]:
@@ -252,14 +306,46 @@ def confirm(candidates: list[int], h: float, probe) -> int | None:
     and the central difference differ, follow it alone."""
     if probe is None:
         return None
-    points = _probe_points(probe.count, h, probe.whole, candidates)
+    points = _probe_points(probe.count, h, probe.whole, candidates, probe.default)
     got = probe(points) if points.size else None
     if got is None:
         return None
     with np.errstate(all="ignore"):
-        values = float_mistakes(points, h)
+        values = float_mistakes(points, h, probe.default)
     followed = [i for i in candidates if _agrees(values[i][0], got).all()]
     return followed[0] if len(followed) == 1 else None
+
+
+def default_or_always(step: float, h: float, probe) -> str | None:
+    """For a call that passed no h and followed a central difference with another ``step``:
+    is the default of h wrong, or is ``step`` taken whatever h is? Called again with h =
+    EXPLICIT_H passed, the learner's function takes that h (the default is wrong), the same
+    ``step`` (always that step), or half of it (half steps): the words for it, else None."""
+    half = EXPLICIT_H / 2
+    ways = [(EXPLICIT_H, "default"), (step, "always"), (half, "half")]
+    points = _points_apart(
+        probe.count, probe.whole, lambda x: [central_quotients(x, s) for s, _ in ways]
+    )
+    got = probe(points, step=EXPLICIT_H) if points.size else None
+    if got is None:
+        return None
+    with np.errstate(all="ignore"):
+        followed = [w for s, w in ways if _agrees(central_quotients(points, s), got).all()]
+    if len(followed) != 1:
+        return None
+    written = OTHER_DEFAULTS.get(step, f"{step:g}")
+    if followed == ["default"]:
+        return DEFAULT_WRONG.format(step=written)
+    if followed == ["always"]:
+        return ALWAYS.format(step=written)
+    if step == h / 2:  # half steps with the default h, and with the h passed
+        return (
+            f"a central difference with half steps, (f(x + h/2) - f(x - h/2)) / h: the step "
+            f"taken to each side is h/2 = {h / 2:g} for {given(h, True)}, not h. The "
+            "statement's central difference steps a whole h to each side and divides by "
+            "the distance 2h"
+        )
+    return None
 
 
 class Probe:
@@ -267,21 +353,24 @@ class Probe:
     x it was seen with (a Python int or float, one call each, or one array of x's dtype),
     to confirm a mistake; gives None when a call fails or returns something unusable."""
 
-    def __init__(self, submission, x, h: float):
-        self.submission, self.h = submission, h
+    def __init__(self, submission, x, h: float, default: bool = False):
+        self.submission, self.h, self.default = submission, h, default
         self.array = isinstance(x, np.ndarray) and x.ndim > 0
         self.dtype = np.asarray(x).dtype
         self.whole = self.dtype.kind in "iub"
         self.count = PROBE_POINTS if self.array else PROBES
 
-    def __call__(self, points: np.ndarray) -> np.ndarray | None:
+    def __call__(self, points: np.ndarray, step: float | None = None) -> np.ndarray | None:
+        """The learner's values at ``points``, called as the check did (without h for a
+        ``default`` call), or with h = ``step`` when one is given."""
         fn = self.submission.numeric_gradient_square
+        h = {} if self.default and step is None else {"h": self.h if step is None else step}
         try:
             if self.array:
-                values = np.asarray(fn(points.astype(self.dtype), h=self.h), dtype=float)
+                values = np.asarray(fn(points.astype(self.dtype), **h), dtype=float)
                 return values if values.shape == points.shape else None
             cast = int if self.whole else float
-            return np.array([float(fn(cast(p), h=self.h)) for p in points])
+            return np.array([float(fn(cast(p), **h)) for p in points])
         except (LearnerError, TypeError, ValueError):
             return None
 
@@ -298,12 +387,18 @@ def diagnose(x, h: float, got: np.ndarray, missed: np.ndarray, probe=None) -> st
         return INTEGER
     # Computed in float64 as a learner would: they agree to far better than round-off.
     if not _agrees(central_quotients(x, h), got)[missed].all():
+        default = probe is not None and probe.default
         with np.errstate(all="ignore"):
-            mistakes = float_mistakes(x, h)
-        seen = [i for i, (values, _) in enumerate(mistakes) if _agrees(values, got).all()]
+            mistakes = float_mistakes(x, h, default)
+        seen = [i for i, (values, *_) in enumerate(mistakes) if _agrees(values, got).all()]
         found = confirm(seen, h, probe) if seen else None
         if found is not None:
-            return mistakes[found][1]
+            _, words, step = mistakes[found]
+            if not default or step is None:
+                return words
+            # Without h, another step is a wrong default or a step taken whatever h is.
+            if words := default_or_always(step, h, probe):
+                return words
     # In exact arithmetic, within round-off, where the mistake is larger than round-off.
     two_x, bound = 2 * x, 4 * roundoff(x, h)
     formulas = [
@@ -321,7 +416,47 @@ def diagnose(x, h: float, got: np.ndarray, missed: np.ndarray, probe=None) -> st
             np.abs(value - two_x)[missed] > tolerance[missed]
         ):
             return words
-    return ""
+    return rounded(x, h, got, missed)
+
+
+def _significant(values: np.ndarray, digits: int) -> np.ndarray:
+    """``values`` rounded to ``digits`` significant digits, as a format such as .6g does."""
+    flat = [float(f"{v:.{digits}g}") for v in values.ravel().tolist()]
+    return np.array(flat).reshape(values.shape)
+
+
+def rounded(x: np.ndarray, h: float, got: np.ndarray, missed: np.ndarray) -> str:
+    """Words for ``got`` when it is a central difference rounded to a number of decimals
+    or of significant digits (the same for every entry), else "". 2*x itself, which a
+    coarse rounding of the quotient may equal at large |x|, is not named so."""
+    if not np.all(np.isfinite(got)) or np.any(
+        np.abs(got - 2 * x)[missed] <= AGREEMENT * np.abs(2 * x[missed])
+    ):
+        return ""
+    with np.errstate(all="ignore"):
+        quotients = central_quotients(x, h)
+
+    def rounds_to(values: np.ndarray) -> bool:
+        near = np.abs(values - got) <= 4 * EPS * np.abs(got)
+        return bool(near.any(axis=0).all())
+
+    decimals = [k for k in range(16) if rounds_to(np.round(quotients, k))]
+    digits = [k for k in range(1, 16) if rounds_to(_significant(quotients, k))]
+    # Rounded to k places, a value is also the rounding to k + 1 when that digit is 0:
+    # the fewest places that give it are named.
+    ways = []
+    if decimals:
+        ways.append(f"{decimals[0]} decimal place{'s' if decimals[0] != 1 else ''}")
+    if digits:
+        ways.append(f"{digits[0]} significant digit{'s' if digits[0] != 1 else ''}")
+    if not ways:
+        return ""
+    how = f"rounded to {' or '.join(ways)}"
+    return (
+        f"the central difference {how}. Rounding the result (round, np.round, a format) "
+        "throws away the digits the grader checks: it compares the quotient down to its "
+        "round-off, far below the last digit kept. Return the quotient as computed"
+    )
 
 
 def near_two_x(got: np.ndarray, x: np.ndarray, missed: np.ndarray) -> str:
@@ -356,22 +491,28 @@ def _where(x, missed: np.ndarray) -> tuple[tuple, str]:
     return where, f" at index {tuple(int(i) for i in where)}"
 
 
-def fail_with(call: str, got: np.ndarray, x, missed: np.ndarray, words: str, h: float) -> None:
+def fail_with(
+    call: str, got: np.ndarray, x, missed: np.ndarray, words: str, h: float, default: bool
+) -> None:
     """Fail naming ``words`` at the first entry that ``missed``, showing there what the
     statement's formula gives."""
     point = np.asarray(x, dtype=float)
     where, at = _where(x, missed)
     expected = float(statement_value(point, h)[where])
+    step = f"the default h = {h:g} (this call passed no h)" if default else f"h = {h:g}"
     checks.fail(
         f"{call} gave {float(got[where])!r}{at}, for x = {float(point[where])!r}, where a "
         f"central difference gives {expected!r}, as (square(x + h) - square(x - h)) / (2 * h) "
-        f"computes it in float64 with h = {h:g}: that is {words}."
+        f"computes it in float64 with {step}: that is {words}."
     )
 
 
-def check_near_two_x(submission, got, x, h: float, why: str = "", bound=None) -> None:
+def check_near_two_x(
+    submission, got, x, h: float, why: str = "", bound=None, *, default: bool = False
+) -> None:
     """``got`` is 2x within ``bound`` (by default the round-off of a central difference);
-    a miss that a common mistake explains is named."""
+    a miss that a common mistake explains is named. ``default``: the call passed no h, and
+    h is the statement's default."""
     call = submission.last_text
     got = as_result(submission, got, x)
     point = np.asarray(x, dtype=float)
@@ -379,23 +520,26 @@ def check_near_two_x(submission, got, x, h: float, why: str = "", bound=None) ->
     missed = np.abs(got - 2 * point) > bound
     if not missed.any():
         return
-    words = diagnose(x, h, got, missed, Probe(submission, x, h)) or near_two_x(got, point, missed)
+    probe = Probe(submission, x, h, default)
+    words = diagnose(x, h, got, missed, probe) or near_two_x(got, point, missed)
     if words:
-        fail_with(call, got, x, missed, words, h)
+        fail_with(call, got, x, missed, words, h, default)
     checks.close(got, 2 * point, call, rtol=0, atol=bound, why=why)
 
 
-def check_is_the_quotient(submission, got, x, h: float) -> None:
+def check_is_the_quotient(submission, got, x, h: float, *, default: bool = False) -> None:
     """``got`` is, entry by entry, one of the values of ``central_quotients(x, h)``: the
-    central difference with the step h given, rounded as float64 rounds it."""
+    central difference with the step h given (``default``: the call passed no h, and h is
+    the statement's default), rounded as float64 rounds it."""
     call = submission.last_text
     got = as_result(submission, got, x)
     point = np.asarray(x, dtype=float)
     missed = ~_agrees(central_quotients(point, h), got)
     if not missed.any():
         return
-    if words := diagnose(x, h, got, missed, Probe(submission, x, h)):
-        fail_with(call, got, x, missed, words, h)
+    if words := diagnose(x, h, got, missed, Probe(submission, x, h, default)):
+        fail_with(call, got, x, missed, words, h, default)
+    step = given(h, default)
     where, at = _where(x, missed)
     value, at_x = float(got[where]), float(point[where])
     quotient, two_x = float(statement_value(point, h)[where]), 2 * at_x
@@ -417,11 +561,11 @@ def check_is_the_quotient(submission, got, x, h: float) -> None:
             f"{call} gave {value!r}{at}, for x = {at_x!r}. {rounded} Your value is nearer "
             f"2x (off by {value - two_x:.3g}). A value that near is what a larger step than h "
             "gives, or a quotient not computed in float64: compute it from square(x + h) and "
-            "square(x - h) in float64, with exactly the h you are given."
+            f"square(x - h) in float64, with exactly {step}."
         )
     checks.fail(
         f"{call} gave {value!r}{at}, for x = {at_x!r}. {rounded} Compute "
-        "(square(x + h) - square(x - h)) / (2 * h) in float64 with the h you are given."
+        f"(square(x + h) - square(x - h)) / (2 * h) in float64 with {step}."
     )
 
 
@@ -510,11 +654,15 @@ def test_equals_two_x_for_numbers(submission, rng):
             x,
             1e-5,
             why="The central difference (f(x + h) - f(x - h)) / (2h) of x**2 is "
-            "exactly 2x in exact arithmetic; a larger error means another formula.",
+            "exactly 2x in exact arithmetic, so in float64 it differs from 2x only by "
+            "round-off (this call passed no h: the default h = 1e-05).",
+            default=True,
         )
     # Closeness to 2x earns the points only together with a computed quotient.
     x = float(draw_far_from_two_x(rng, 1, 1e-5)[0])
-    check_is_the_quotient(submission, submission.numeric_gradient_square(x), x, 1e-5)
+    check_is_the_quotient(
+        submission, submission.numeric_gradient_square(x), x, DEFAULT_H, default=True
+    )
 
 
 @pytest.mark.points(3)
@@ -600,7 +748,9 @@ def test_the_central_difference_is_computed(submission, rng):
     whole = int(draw_far_from_two_x(rng, 1, h, whole=True)[0])  # crosses as a Python int
     check_is_the_quotient(submission, submission.numeric_gradient_square(whole, h=h), whole, h)
     default = float(draw_far_from_two_x(rng, 1, 1e-5)[0])  # the stub's default step
-    check_is_the_quotient(submission, submission.numeric_gradient_square(default), default, 1e-5)
+    check_is_the_quotient(
+        submission, submission.numeric_gradient_square(default), default, 1e-5, default=True
+    )
     shape = ((3, 4), (6,))[int(rng.integers(2))]
     array = draw_far_from_two_x(rng, math.prod(shape), h).reshape(shape)
     check_is_the_quotient(submission, submission.numeric_gradient_square(array, h=h), array, h)

@@ -1,10 +1,15 @@
 """Hidden checks for 1.2.39.7, numeric_gradient(f, x, h=1e-5).
 
-Expected gradients are analytic (2x; Rosenbrock's; S vec(X) + cos(vec(X)) for the
-quadratic form with S the symmetric part of A). The central difference is exact for the
-quadratic parts, and for sin it gives cos(v) * sin(h)/h exactly, so the tolerances are
-round-off bounds plus, for Rosenbrock, its h**2 truncation term. Inputs are drawn at
-grade time; f is a trusted function, so the worker can count its calls.
+Expected gradients are analytic (2x; Rosenbrock's; 0.5 (P X Q + P^T X Q^T) + cos(X) for
+the matrix function f(X) = 0.5 sum(X * (P @ X @ Q)) + sum(sin(X))). The central
+difference is exact for the quadratic parts, and for sin it gives cos(v) * sin(h)/h
+exactly, so the tolerances are round-off bounds plus, for Rosenbrock, its h**2 truncation
+term. Inputs are drawn at grade time; f is a trusted function, so the grader counts its
+calls and sees the arrays it was called with.
+
+The statement gives f an array of x's shape. The matrix function needs it (P @ X uses
+X's rows; any other shape makes it raise), and every check first looks at the shapes f
+was given, so that a flattened copy passed to f is named as such, also where f raised.
 
 Before a check asserts, ``diagnose`` runs the common mistakes (a forward or backward
 difference, entry i never put back, every entry moved at once, / h for / (2 * h), a fixed
@@ -258,6 +263,50 @@ def check_gradient(submission, f, x, h: float, got, expected, bound, why: str = 
     checks.close(array, want, call, rtol=0, atol=bound, why=why)
 
 
+SHAPE_REFUSED = "f takes an array of shape"  # how the matrix function refuses another shape
+
+
+def gradient_of(submission, f, x: np.ndarray, **kwargs):
+    """``numeric_gradient(f, x, **kwargs)`` by the learner, with f watched; a call of f with
+    an array of another shape than x's fails the check first, whether or not f could take
+    it (the statement gives f an array of x's shape; the matrix functions raise on any
+    other), and an error that f raised for that reason is told as the learner's."""
+    before = len(f.seen)
+    try:
+        got = submission.numeric_gradient(f, x, **kwargs)
+    except LearnerError as error:
+        said = error.error.get("message", "")
+        # f raised: for a shape (the matrix function's own words), or for another cause,
+        # such as two arguments, which the exercise's ERROR_ADVICE explains.
+        if "given by the grader" not in said:
+            check_shapes_given_to_f(submission, f, x, before)
+        elif SHAPE_REFUSED in said:
+            check_shapes_given_to_f(submission, f, x, before, error.type_name)
+        raise
+    check_shapes_given_to_f(submission, f, x, before)
+    return got
+
+
+def check_shapes_given_to_f(submission, f, x: np.ndarray, before: int, raised: str = "") -> None:
+    """Fail if the learner's code called f (since its ``before``-th watched call) with an
+    array whose shape is not x's; ``raised``: the error f raised then, if it did."""
+    shape = np.shape(x)
+    for point in f.seen[before:]:
+        if point is None or point.shape == shape:
+            continue
+        refused = f" (f raised {raised}: it cannot take that shape)" if raised else ""
+        flat = point.ndim < len(shape) and point.size == np.prod(shape)
+        checks.fail(
+            f"{submission.last_text}: f was called with an array of shape {point.shape}, "
+            f"where x has shape {shape}{refused}. Pass f an array of x's own shape: "
+            + (
+                "a flat view is fine for moving entry i, but f takes the whole point shaped like x."
+                if flat
+                else "f takes the whole point, shaped like x, as the statement says."
+            )
+        )
+
+
 def right_with_floats(submission, f, x, h: float, want, tolerance) -> bool:
     """Whether the learner's function gives the right gradient for the same integer x
     converted to floats (with a fresh f, so that the call being judged keeps its counts)."""
@@ -282,8 +331,8 @@ def also_needs_the_gradient(submission, done: str, *args) -> None:
             rest = rest[len(call) :].lstrip(": ")
             rest = "it " + rest if rest.startswith("returned") else rest
         checks.fail(
-            f"{call} {done}: that part is right. This check gives its point only together "
-            f"with a right gradient, and the gradient is not right yet: {rest}"
+            f"Not yet: this check also needs a right gradient, and {call} did not return "
+            f"one: {rest} (What the check is about is right: it {done}.)"
         )
 
 
@@ -293,13 +342,26 @@ def roundoff(f_size: float, x: np.ndarray, gradient: np.ndarray, h: float) -> np
     return 64 * EPS * (1.0 + f_size + np.abs(x) * np.abs(gradient)) / h
 
 
-def quadratic_form(rng, shape: tuple[int, ...]):
-    """A trusted f(X) = 0.5 vec(X)^T A vec(X) + sum(sin(X)) and its parts."""
-    n = int(np.prod(shape))
-    a = rng.normal(size=(n, n)) / np.sqrt(n)
-    f = watched("quadratic_form", matrix=a.tolist(), shape=list(shape))
-    symmetric = 0.5 * (a + a.T)
-    return f, symmetric
+def matrix_function(rng, shape: tuple[int, int]):
+    """A trusted f(X) = 0.5 sum(X * (P @ X @ Q)) + sum(sin(X)) of a matrix X, watched, and
+    its gradient at X. f takes X in its own shape only (P @ X needs X's rows): a copy
+    flattened or reshaped otherwise makes it raise. With a step h the gradient is that of
+    central differences: exact on the quadratic part, cos(X) * sin(h)/h on sin."""
+    rows, columns = shape
+    left = rng.normal(size=(rows, rows)) / np.sqrt(rows)
+    right = rng.normal(size=(columns, columns)) / np.sqrt(columns)
+    f = watched("matrix_product_form", left=left.tolist(), right=right.tolist())
+
+    def gradient(point: np.ndarray, h: float | None = None) -> np.ndarray:
+        shrink = 1.0 if h is None else np.sin(h) / h
+        quadratic = 0.5 * (left @ point @ right + left.T @ point @ right.T)
+        return quadratic + np.cos(point) * shrink
+
+    def size(point: np.ndarray) -> float:
+        """A bound on the terms that make up f(point), for its round-off."""
+        return float(np.sum(np.abs(point * (left @ point @ right))) + point.size)
+
+    return f, gradient, size
 
 
 @pytest.mark.points(3)
@@ -308,7 +370,7 @@ def test_gradient_of_x_squared_plus_y_squared(submission, rng):
     f = watched("sum_of_squares")
     for scale in (1.0, 100.0):
         point = rng.normal(size=2) * scale
-        got = submission.numeric_gradient(f, point)
+        got = gradient_of(submission, f, point)
         bound = roundoff(float(point @ point), point, 2 * point, 1e-5)
         check_gradient(
             submission,
@@ -332,7 +394,7 @@ def test_gradient_of_rosenbrock(submission, rng):
     f = watched("rosenbrock", a=a, b=b)
     exact = get("gradient", of="rosenbrock", params={"a": a, "b": b})(point)
     h = 1e-5
-    got = submission.numeric_gradient(f, point, h=h)
+    got = gradient_of(submission, f, point, h=h)
     # truncation h**2/6 * f''' with f''' = 24 b v_i for the b*v_i**4 part, plus round-off
     bound = 5 * b * (np.abs(point) + 0.1) * h**2 + roundoff(unwatched(f)(point), point, exact, h)
     check_gradient(
@@ -352,12 +414,12 @@ def test_gradient_of_rosenbrock(submission, rng):
 def test_function_of_a_matrix(submission, rng):
     """f of a (3, 4) matrix: a (3, 4) gradient whose entries match the analytic ones."""
     shape = (3, 4)
-    f, symmetric = quadratic_form(rng, shape)
+    f, gradient, size = matrix_function(rng, shape)
     point = rng.normal(size=shape)
-    v = point.reshape(-1)
-    exact = (symmetric @ v + np.cos(v)).reshape(shape)
-    got = submission.numeric_gradient(f, point)
-    bound = 1e-10 + roundoff(abs(unwatched(f)(point)) + v @ v, point, exact, 1e-5)
+    exact = gradient(point)
+    got = gradient_of(submission, f, point)
+    # sin's truncation h**2/6 is below 1e-10; the rest is round-off
+    bound = 1e-10 + roundoff(size(point), point, exact, 1e-5)
     check_gradient(
         submission,
         f,
@@ -376,7 +438,7 @@ def test_other_shapes_including_a_single_entry(submission, rng):
     f = watched("sum_of_squares")
     for shape in ((1,), (2, 2, 3)):
         point = rng.normal(size=shape) * 3
-        got = submission.numeric_gradient(f, point)
+        got = gradient_of(submission, f, point)
         bound = roundoff(float(np.sum(point**2)), point, 2 * point, 1e-5)
         check_gradient(
             submission,
@@ -395,13 +457,12 @@ def test_other_shapes_including_a_single_entry(submission, rng):
 def test_the_given_step_is_used_with_central_differences(submission, rng):
     """With a large h the result is exactly the central difference for that h."""
     shape = (2, 3)
-    f, symmetric = quadratic_form(rng, shape)
+    f, gradient, _ = matrix_function(rng, shape)
     point = rng.normal(size=shape)
-    v = point.reshape(-1)
     h = float(rng.uniform(0.1, 0.5))
     # central differences are exact on the quadratic part; on sin they give cos*sin(h)/h
-    expected = (symmetric @ v + np.cos(v) * np.sin(h) / h).reshape(shape)
-    got = submission.numeric_gradient(f, point, h=h)
+    expected = gradient(point, h)
+    got = gradient_of(submission, f, point, h=h)
     check_gradient(
         submission,
         f,
@@ -420,7 +481,7 @@ def test_integer_input_gives_a_float_array(submission, rng):
     """An integer x gives a float array of the same shape, with the right values."""
     f = watched("sum_of_squares")
     point = rng.integers(-9, 10, size=(2, 3))
-    got = submission.numeric_gradient(f, point)
+    got = gradient_of(submission, f, point)
     dtype = np.asarray(got).dtype if got is not None else None
     checks.true(
         dtype is not None and dtype.kind == "f",
@@ -452,7 +513,7 @@ def test_the_input_is_not_changed(submission, rng):
     """The caller's x is exactly the same after the call, and the gradient still right."""
     f = watched("sum_of_squares")
     point = rng.normal(size=8) * 10.0 ** rng.uniform(-1, 2, size=8)
-    got = submission.numeric_gradient(f, point, h=1e-3)
+    got = gradient_of(submission, f, point, h=1e-3)
     checks.true(
         not submission.last.mutated,
         f"{submission.last_text} changed the array x it was given: its entries were moved "
@@ -470,9 +531,9 @@ def test_the_input_is_not_changed(submission, rng):
 def test_at_most_two_calls_of_f_per_entry(submission, rng):
     """f is called at most 2n + 1 times for an x with n entries (and the answer is right)."""
     shape = (3, 4)
-    f, symmetric = quadratic_form(rng, shape)
+    f, gradient, size = matrix_function(rng, shape)
     point = rng.normal(size=shape)
-    got = submission.numeric_gradient(f, point)
+    got = gradient_of(submission, f, point)
     calls = submission.last.fn_calls[0] if submission.last.fn_calls else 0
     n = point.size
     checks.true(
@@ -489,8 +550,7 @@ def test_at_most_two_calls_of_f_per_entry(submission, rng):
         f"x with {n} entries: a numeric gradient evaluates f at x + h e_i and x - h e_i "
         "for every entry i.",
     )
-    v = point.reshape(-1)
-    exact = (symmetric @ v + np.cos(v)).reshape(shape)
-    bound = 1e-10 + roundoff(abs(unwatched(f)(point)) + v @ v, point, exact, 1e-5)
+    exact = gradient(point)
+    bound = 1e-10 + roundoff(size(point), point, exact, 1e-5)
     done = f"called f {calls} times for an x with {n} entries, within the {2 * n + 1} allowed"
     also_needs_the_gradient(submission, done, f, point, 1e-5, got, exact, bound)

@@ -59,6 +59,12 @@ def _spectral(a, b) -> float:
     return float(norm(a - b, 2) / (norm(a, 2) + norm(b, 2)))
 
 
+DIFFERENCE_OF_NORMS = (
+    "takes the difference of the norms, ||a|| - ||b||, where the formula takes the norm of "
+    "the difference, ||a - b||. Norms measure size only: two gradients of equal size that "
+    "point different ways give 0 that way, though they differ"
+)
+
 # Formulas a learner writes instead of ||a - b|| / (||a|| + ||b||), with what they did.
 RELATIVE_SLIPS = [
     (
@@ -89,6 +95,18 @@ RELATIVE_SLIPS = [
         lambda a, b: _norms_of(a, b)[2] ** 2 / (_norms_of(a, b)[3] ** 2 + _norms_of(a, b)[4] ** 2),
         "uses squared norms; the formula uses the norms themselves (square roots of the sums "
         "of squares)",
+    ),
+    (
+        lambda a, b: (
+            abs(_norms_of(a, b)[3] - _norms_of(a, b)[4]) / (_norms_of(a, b)[3] + _norms_of(a, b)[4])
+        ),
+        DIFFERENCE_OF_NORMS,
+    ),
+    (
+        lambda a, b: (
+            (_norms_of(a, b)[3] - _norms_of(a, b)[4]) / (_norms_of(a, b)[3] + _norms_of(a, b)[4])
+        ),
+        DIFFERENCE_OF_NORMS,
     ),
     (
         _spectral,
@@ -245,7 +263,19 @@ CHECK_SLIPS = [
     (RELATIVE_SLIPS[3][0], ONE_NORM),
     (RELATIVE_SLIPS[4][0], RELATIVE_SLIPS[4][1]),
     (RELATIVE_SLIPS[5][0], SQUARED),
+    (
+        lambda a, b: above_roundoff(RELATIVE_SLIPS[6][0](a, b)),
+        "takes the difference of the norms, ||a|| - ||b||, not the norm of the difference, "
+        "||a - b||",
+    ),
 ]
+
+
+def above_roundoff(value: float) -> float:
+    """``value``, or nan where it is round-off (a flipped or transposed gradient keeps its
+    norm, so the difference of the norms is round-off there, and a round-off value matched
+    would prove nothing)."""
+    return value if abs(value) > 1e-6 else float("nan")
 
 
 def formula(a, b) -> float:
@@ -483,10 +513,9 @@ def test_a_zero_gradient_gives_zero(submission, rng):
     )
     # Away from the minimum the same function and a flipped gradient differ by 1.
     x = rng.normal(size=n)
-    at_zero = "At x = 0, where both gradients are zero, gradient_check returned 0 as it should."
     also_needs(
-        f"{at_zero} Away from the minimum the same check must still see a bug (a check that "
-        "always returns 0 sees none), and there a flipped sign did not give 1: ",
+        "Not yet: this check also needs a flipped sign to give 1 away from the minimum, and "
+        "it did not (a check that always returns 0 sees no bug; at x = 0 your 0 was right): ",
         check_known,
         submission,
         get("sum_of_squares"),
@@ -544,10 +573,10 @@ def test_the_input_is_not_changed(submission, rng):
     except checks.CheckFailed as failure:
         call = submission.last_text
         checks.true(not submission.last.mutated, f"{call} {changed}")
+        rest = failure.message.removeprefix(call).lstrip(": ").removeprefix("it ")
         checks.fail(
-            f"{call} left the caller's x exactly as it was: that part is right. This check "
-            "gives its point only together with a right value, and the value is not right "
-            f"yet: it {failure.message.removeprefix(call).lstrip(': ').removeprefix('it ')}"
+            f"Not yet: this check also needs a right value, and {call} did not return one: "
+            f"it {rest} (It left the caller's x exactly as it was: that part is right.)"
         )
     checks.true(not submission.last.mutated, f"{submission.last_text} {changed}")
 
