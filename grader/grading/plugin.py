@@ -155,7 +155,9 @@ def unwritten_function(error: BaseException | None) -> str:
 # What an exception raised by learner code usually means, whatever the exercise. A suite
 # may add what it usually means in its own exercise: a module-level ``ERROR_ADVICE`` dict
 # from an exception's type name (any name in its class hierarchy), or from
-# "function:TypeName" for one function of the exercise, to a sentence.
+# "function:TypeName" for one function of the exercise, to a sentence; either may end in
+# "/words" to apply only when Python's message holds those words ("ValueError/not
+# aligned"). See :func:`explain` for the order.
 GENERAL_ADVICE = {
     "ZeroDivisionError": "A division by zero: look for a denominator that can be 0 "
     "(a step, a norm, a sum) and decide what the answer is in that case.",
@@ -181,16 +183,93 @@ GENERAL_ADVICE = {
 }
 
 
+# Python's or NumPy's words that say more than the exception's type: (type name, words
+# in the message, what they usually mean). Checked before the advice by type alone.
+MESSAGE_ADVICE = (
+    (
+        "Exception",
+        "bitwise_xor",  # x ^ 2: a power in maths, XOR in Python
+        "In Python ^ is the bitwise XOR, not a power: write x ** 2 (or x * x).",
+    ),
+    (
+        "ValueError",
+        "not aligned",
+        "np.dot and @ are the matrix product (rows times columns), not an elementwise "
+        "product: multiply entry by entry with * (x * x, or x ** 2).",
+    ),
+    (
+        "ValueError",
+        "matmul",
+        "@ (np.matmul) is the matrix product, not an elementwise product: multiply entry "
+        "by entry with *.",
+    ),
+    (
+        "ValueError",
+        "truth value of an array",
+        "An if, and, or or met a whole array where one True or False was needed, as in "
+        "`if d == 0` when d is an array. Find which value is an array here (a norm written "
+        "by hand: v.T @ v of a matrix is a matrix, not a number) and make it one number.",
+    ),
+    (
+        "ValueError",
+        "could not be broadcast",
+        "Two arrays whose shapes do not fit together met in one operation: compare their "
+        "shapes, which Python's words below give.",
+    ),
+    (
+        "TypeError",
+        "cannot be interpreted as an integer",
+        "A whole number was needed here (an axis, a size, a count) and a float came: "
+        "np.max(a, b) reads b as the axis (compare two numbers with max(a, b) or "
+        "np.maximum(a, b)), and range() takes ints only.",
+    ),
+    (
+        "TypeError",
+        "unsupported operand type(s) for -: 'list'",
+        "Python lists do not subtract elementwise: convert with np.asarray(..., dtype=float) "
+        "first.",
+    ),
+    (
+        "IndexError",
+        "too many indices",
+        "An array was indexed with more indices than it has dimensions, such as x[i, j] on a "
+        "flat array: check the shape of what you index.",
+    ),
+)
+
+
 def explain(info: dict, advice: dict[str, str], function: str = "") -> str:
-    """What usually causes the learner's exception: the suite's own advice for the
-    function that raised it ("vector_to_dictionary:KeyError"), then for its exercise
-    ("KeyError"), else the general one, matched on the exception's class hierarchy."""
-    if "bitwise_xor" in info.get("message", ""):  # x ^ 2: a power in maths, XOR in Python
-        return "In Python ^ is the bitwise XOR, not a power: write x ** 2 (or x * x)."
+    """What usually causes the learner's exception, the most specific first, matched on the
+    exception's class hierarchy (``info["mro"]``) and Python's message:
+
+    1. the suite's ``ERROR_ADVICE`` for the function that raised it, with words of the
+       message ("relative_difference:ValueError/truth value"), then without;
+    2. the suite's advice for its exercise with words of the message ("ValueError/not
+       aligned"), then :data:`MESSAGE_ADVICE`, which holds for any exercise;
+    3. the suite's advice by type alone ("KeyError"), then :data:`GENERAL_ADVICE`."""
+    message = info.get("message", "")
     names = info.get("mro") or [info.get("type", "")]
-    for key in [f"{function}:{name}" for name in names] + names:
-        if key in advice:
+
+    def worded(prefix: str) -> str:
+        for key, text in advice.items():
+            kind, slash, words = key.partition("/")
+            if slash and kind in [f"{prefix}{name}" for name in names] and words in message:
+                return text
+        return ""
+
+    if function and (found := worded(f"{function}:")):
+        return found
+    for key in (f"{function}:{name}" for name in names):
+        if function and key in advice:
             return advice[key]
+    if found := worded(""):
+        return found
+    for kind, words, text in MESSAGE_ADVICE:
+        if (kind in names or kind == "Exception") and words in message:
+            return text
+    for name in names:
+        if name in advice:
+            return advice[name]
     for name in names:
         if name in GENERAL_ADVICE:
             return GENERAL_ADVICE[name]

@@ -464,6 +464,9 @@ BAD_STEPS = {
     0.0: "A step of 0 has no slope (it divides 0 by 0): raise ValueError when h == 0.",
     math.inf: "An infinite step lets the function return nan or 0 as a slope: raise "
     "ValueError when h is infinite too (math.isfinite(h) is False for inf and nan).",
+    -math.inf: "A step of -inf is infinite too: a test like h == math.inf catches only "
+    "+inf, and -inf too gives nan or 0 as a slope. Raise ValueError for both infinities "
+    "(math.isinf(h) is True, and math.isfinite(h) False, for +inf and -inf alike).",
     math.nan: "nan is unequal to everything, itself included, so a test like "
     "h == float('nan') never catches it: raise ValueError when math.isfinite(h) is False "
     "(or math.isnan(h)).",
@@ -472,7 +475,7 @@ BAD_STEPS = {
 
 @pytest.mark.points(2)
 def test_zero_or_non_finite_step_raises_value_error(submission, rng):
-    """h == 0, inf or nan has no slope: the function raises ValueError; other steps do not."""
+    """h == 0, inf, -inf or nan has no slope: the function raises ValueError; other steps do not."""
     f = get("ufunc", name="sin")
     x = float(rng.uniform(-1, 1))
     for bad, why in BAD_STEPS.items():
