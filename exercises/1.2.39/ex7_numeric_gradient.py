@@ -25,9 +25,12 @@ What the grader checks (``course grade 1.2.39.7``):
 - the gradient of the Rosenbrock function of several variables;
 - a function of a (3, 4) matrix, and arrays of other shapes, including a single entry;
 - that the step h you are given is the one used, with central differences;
-- the result is an array of x's shape with a float dtype, also for an integer x: convert
-  first, with ``np.asarray(x, dtype=float)``, or steps of 1e-5 vanish in integers;
-- the caller's x is left unchanged (work on copies, never on x itself);
+- the result is an array of x's shape with a float dtype, also for an integer x: make a
+  float copy first, with ``np.array(x, dtype=float)`` or ``x.astype(float)``, or steps of
+  1e-5 vanish in integers;
+- the caller's x is left unchanged: move the entries of your copy, never of x itself.
+  ``np.asarray(x, dtype=float)`` is not a copy when x is already a float array (it gives
+  back x itself), and neither is an assignment (``xc = x``): both are x under a new name;
 - f is called at most 2n + 1 times for an x with n entries: two calls per entry.
 
 To visit every entry whatever the shape, loop ``for i in range(x.size)`` over a flat view

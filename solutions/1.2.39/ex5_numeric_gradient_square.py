@@ -10,6 +10,6 @@ def square(x):
 
 def numeric_gradient_square(x, h=1e-5):
     """Central-difference estimate of d/dx x**2 at x; x itself is never modified."""
-    x = np.asarray(x, dtype=float)  # a float copy: integer inputs are not truncated
+    x = np.asarray(x, dtype=float)  # floats (integers are not truncated); x is only read
     slope = (square(x + h) - square(x - h)) / (2.0 * h)
     return slope if slope.ndim else float(slope)

@@ -464,12 +464,12 @@ BAD_STEPS = {
     0.0: "A step of 0 has no slope (it divides 0 by 0): raise ValueError when h == 0.",
     math.inf: "An infinite step lets the function return nan or 0 as a slope: raise "
     "ValueError when h is infinite too (math.isfinite(h) is False for inf and nan).",
-    -math.inf: "A step of -inf is infinite too: a test like h == math.inf catches only "
-    "+inf, and -inf too gives nan or 0 as a slope. Raise ValueError for both infinities "
-    "(math.isinf(h) is True, and math.isfinite(h) False, for +inf and -inf alike).",
     math.nan: "nan is unequal to everything, itself included, so a test like "
     "h == float('nan') never catches it: raise ValueError when math.isfinite(h) is False "
     "(or math.isnan(h)).",
+    -math.inf: "A step of -inf is infinite too: a test like h == math.inf catches only "
+    "+inf, and -inf too gives nan or 0 as a slope. Raise ValueError for both infinities "
+    "(math.isinf(h) is True, and math.isfinite(h) False, for +inf and -inf alike).",
 }
 
 

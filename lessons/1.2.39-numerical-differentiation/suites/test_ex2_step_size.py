@@ -135,6 +135,13 @@ def error_slips(f, dfdx, x: float, steps) -> list[tuple[np.ndarray, str]]:
             "from the exact derivative dfdx(x).",
         ),
         (
+            np.abs(ahead - here) / h - exact,
+            "These are |f(x + h) - f(x)| / h - dfdx(x): the absolute value wraps only the "
+            "numerator, the rise f(x + h) - f(x), so where f falls over the step the "
+            "estimate loses its sign{negative}. The absolute value must wrap the whole "
+            "difference estimate - dfdx(x), not only the numerator.",
+        ),
+        (
             np.abs(ahead - here / h - exact),
             "Only f(x) was divided by h: Python divides before it subtracts (operator "
             "precedence), so f(x + h) - f(x) / h is f(x + h) - (f(x) / h). The whole "
@@ -169,8 +176,25 @@ def diagnose_errors(got: np.ndarray, f, dfdx, x: float, steps, call: str) -> Non
         allowed = tolerance + 1e-9 * np.abs(slip)
         if np.any(np.abs(slip - right) > allowed) and np.all(np.abs(got - slip) <= allowed):
             matches.append(why)
+    below = np.flatnonzero(got < -tolerance)  # negative beyond any round-off
+    negative = (
+        f", and {len(below)} of the errors came out negative (entry {below[0]}: "
+        f"{checks.show(float(got[below[0]]))})"
+        if below.size
+        else ""
+    )
     if len(set(matches)) == 1:  # name a slip only when the values point to one
-        checks.fail(f"{call} returned {checks.show(got)}. {matches[0]}", "step-size")
+        why = matches[0].replace("{negative}", negative)
+        checks.fail(f"{call} returned {checks.show(got)}. {why}", "step-size")
+    if below.size:  # no one slip, but a negative error is a sure sign on its own
+        checks.fail(
+            f"{call} returned {checks.show(got)}: entry {below[0]}, the error for the step "
+            f"{h[below[0]]:.6g}, came out negative ({checks.show(float(got[below[0]]))}). "
+            "An error is a distance, never negative: the absolute value "
+            "|estimate - dfdx(x)| must be the last thing computed, around the whole "
+            "difference.",
+            "step-size",
+        )
 
 
 def stopped_after_the_first_step(returned, got: np.ndarray, f, dfdx, x, steps, call) -> None:

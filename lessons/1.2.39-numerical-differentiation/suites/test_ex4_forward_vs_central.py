@@ -346,6 +346,15 @@ def fitting_slips(kind, f, dfdx, x, steps) -> list[tuple[float, str]]:
             "(log h, log error).",
         ),
         (
+            float(np.sum(u * v) / np.sum(u * u)),
+            "That is the slope of a line forced through the origin, sum(u*v) / sum(u*u) "
+            "with u = log h and v = log error: a fit with no constant term (a design "
+            "matrix of log h alone, or MATLAB's u \\ v) makes the line pass through (0, 0). "
+            "The line log error = log C + p*log h needs its intercept log C too: fit "
+            "v = p*u + c (a column of ones beside log h), or use the slope formula with "
+            "the means.",
+        ),
+        (
             slope(h, errors),
             "That is the slope of the errors against h themselves, with no logarithms. "
             "A power law error ~ C*h**p becomes a straight line only on log-log axes: fit "

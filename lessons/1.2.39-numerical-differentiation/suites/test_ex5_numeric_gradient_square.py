@@ -20,6 +20,10 @@ large x often coincide) are named only after the learner's function, called agai
 where they differ (``confirm``), follows one of them alone. Messages quote the value of the
 statement's own formula, (square(x + h) - square(x - h)) / (2 * h) in float64.
 
+A square written as a matrix product is named from its error (np.dot or @ of a (2, 3)
+array, ERROR_ADVICE) or from its value: one number, the sum of the squares, for a 1-D
+array (``sum_of_squares``), or x @ x.T for a (2, 3) one.
+
 The checks on integers and on leaving x unchanged are scored only with a right result; when
 only the result is wrong, their message says first that their own topic was met.
 """
@@ -40,6 +44,15 @@ EPS = np.finfo(float).eps
 AGREEMENT = 1e-13  # relative
 SEPARATION = 1e-11  # relative: 100 times AGREEMENT
 
+# square written as a matrix product (trial 1.2.39.5): a (2, 3) array cannot be multiplied
+# by itself, rows times columns.
+MATRIX_PRODUCT = (
+    "is the matrix product (rows times columns), not a square: on a 2-D array it multiplies "
+    "rows by columns (and fails unless x is square), and on a 1-D array it gives one number, "
+    "the sum of the squares. square must square each entry on its own, elementwise (x * x "
+    "or x ** 2), so that an array gives an array of x's shape."
+)
+
 # What a learner-code exception usually means in this exercise (see grader/grading/plugin.py).
 ERROR_ADVICE = {
     "UFuncTypeError": "Here that is almost always x += h or x -= h (on x itself, or on a "
@@ -49,6 +62,8 @@ ERROR_ADVICE = {
     "AttributeError": "x can be a plain Python number, and a float or int has no .copy(), "
     ".shape or .astype. Turn every input into a float array first (np.asarray with "
     "dtype=float), and give back a float when x was a number.",
+    "ValueError/not aligned": "np.dot(x, x) " + MATRIX_PRODUCT,
+    "ValueError/matmul": "x @ x (np.matmul) " + MATRIX_PRODUCT,
     "TypeError": "If Python says only 0-dimensional (or length-1) arrays can be converted, "
     "float() was applied to an array result: return a float only when x was a number, "
     "and the array itself otherwise.",
@@ -472,8 +487,61 @@ def near_two_x(got: np.ndarray, x: np.ndarray, missed: np.ndarray) -> str:
     return ""
 
 
+def one_number(got) -> str:
+    """What a single number the learner's code returned is, as a learner would say it."""
+    if isinstance(got, np.ndarray):
+        return f"a 0-d array of dtype {got.dtype}, one number"
+    if isinstance(got, np.generic):
+        return f"one number (a NumPy {got.dtype})"
+    return f"one number (a Python {type(got).__name__})"
+
+
+def sum_of_squares(submission, x) -> str:
+    """Words for a learner's ``square`` that gives one number, the sum of the squares, for
+    the 1-D array of x's entries (np.dot(x, x), x @ x), or "": called afresh to see it."""
+    flat = np.asarray(x, dtype=float).ravel()[:6]
+    try:
+        got = submission.square(flat)
+        value = float(got) if np.ndim(got) == 0 and not isinstance(got, (str, bytes)) else None
+    except (LearnerError, TypeError, ValueError):
+        return ""
+    total = float(flat @ flat)
+    if value is None or flat.size < 2 or not math.isclose(value, total, rel_tol=1e-12):
+        return ""
+    return (
+        f"square(x) returned one number, the sum of the squares, for an array: "
+        f"{submission.last_text} gave {value!r}. A dot product (np.dot(x, x), x @ x or "
+        "np.inner(x, x) of a 1-D array), like a sum of the squares, adds the squares of the "
+        "entries up. square must square each entry on its own, elementwise (x * x or "
+        "x ** 2), so that an array gives an array of x's shape."
+    )
+
+
+def check_one_number_per_entry(submission, got, x) -> None:
+    """Fail, saying truthfully what came back, when the learner's value for an array x is
+    a single number; name a ``square`` that sums the squares when it does."""
+    if not np.ndim(x) or got is None or np.ndim(got) or isinstance(got, (str, bytes)):
+        return
+    call = submission.last_text
+    said = (
+        f"{call} returned {one_number(got)}, {show_number(got)}, for an array x of shape "
+        f"{np.shape(x)}; expected an array of that shape, one slope per entry of x."
+    )
+    if why := sum_of_squares(submission, x):
+        checks.fail(f"{said} The cause: {why}")
+    checks.fail(said)
+
+
+def show_number(got) -> str:
+    try:
+        return repr(float(got))
+    except (TypeError, ValueError):
+        return checks.show(got)
+
+
 def as_result(submission, got, x) -> np.ndarray:
     """The learner's value as a float array shaped like x (0-d for a number)."""
+    check_one_number_per_entry(submission, got, x)
     call = submission.last_text
     if np.ndim(x):
         return checks.as_array(
@@ -631,9 +699,33 @@ def test_square_squares(submission, rng):
             f"{submission.last_text} returned 2*x, the derivative of x**2. square is the "
             "function itself, x**2; numeric_gradient_square then finds its derivative."
         )
+    if np.ndim(got) == 0 and (why := sum_of_squares(submission, x)):
+        checks.fail(why)
+    if np.shape(got) in ((2, 2), (3, 3)):
+        product = "x @ x.T (np.inner(x, x))" if np.shape(got) == (2, 2) else "x.T @ x"
+        same = x @ x.T if np.shape(got) == (2, 2) else x.T @ x
+        if np.allclose(np.asarray(got, dtype=float), same, rtol=1e-12, atol=0):
+            checks.fail(
+                f"{submission.last_text} returned an array of shape {np.shape(got)}, the "
+                f"matrix product {product}: rows times columns, not the square of each "
+                "entry. square must work elementwise (x * x or x ** 2), so that an array "
+                "gives an array of x's shape."
+            )
     checks.close(
         got,
         x * x,
+        submission.last_text,
+        rtol=1e-15,
+        why="square(x) should return x**2 for every element.",
+    )
+    # A 1-D array too: np.dot(x, x) and x @ x give one number there, the sum of squares.
+    vector = rng.normal(size=4) * 10
+    got = submission.square(vector)
+    if why := sum_of_squares(submission, vector):
+        checks.fail(why)
+    checks.close(
+        got,
+        vector * vector,
         submission.last_text,
         rtol=1e-15,
         why="square(x) should return x**2 for every element.",

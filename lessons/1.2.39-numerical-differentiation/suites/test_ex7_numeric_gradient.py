@@ -14,7 +14,11 @@ was given, so that a flattened copy passed to f is named as such, also where f r
 Before a check asserts, ``diagnose`` runs the common mistakes (a forward or backward
 difference, entry i never put back, every entry moved at once, / h for / (2 * h), a fixed
 step, steps lost in integers) on the grader's side with the same f, x and h, so the first
-message names the mistake the learner's values show.
+message names the mistake the learner's values show. The points f was called at name two
+more: both calls of a pair at one point, and a -h point that is the +h point moved back (an
+assignment taken for a copy). A changed x is told apart by calling again with x as float32:
+left alone then, the "copy" was a conversion such as np.asarray(x, dtype=float), which
+copies only when the dtype changes.
 """
 
 import numpy as np
@@ -154,6 +158,59 @@ def same_point(points: list, x: np.ndarray, h: float) -> str:
     )
 
 
+def moved_then_back(
+    f, points: list, x: np.ndarray, h: float, got: np.ndarray, tolerance: np.ndarray
+) -> str:
+    """Words for ``got`` when, for every entry i, the learner's code called f at x moved
+    by h (both by +h or both by -h) at entry i alone and then at x itself (to round-off), and
+    each entry is the difference of those two values over 2h: what a second point made by
+    assignment gives (x_minus = x_plus is the same array, so its -h undoes the +h), or "".
+    The values are recomputed from f at the very points seen."""
+    point = np.asarray(x, dtype=float).reshape(-1)
+    n = point.size
+    if len(points) not in (2 * n, 2 * n + 1) or any(p is None or p.size != n for p in points):
+        return ""
+    near = 4 * EPS * np.maximum(1.0, np.abs(point)) + 1e-3 * h
+    fresh = f.fresh()
+    for start in range(len(points) - 2 * n + 1):
+        pairs = [(points[start + 2 * k], points[start + 2 * k + 1]) for k in range(n)]
+        signs, back = set(), False
+        for i, (p, q) in enumerate(pairs):
+            moved, there = p.reshape(-1) - point, q.reshape(-1) - point
+            others = np.all(np.delete(np.abs(moved), i) <= np.delete(near, i))
+            sign = 1.0 if moved[i] > 0 else -1.0
+            if not (others and abs(abs(moved[i]) - h) <= near[i] and np.all(np.abs(there) <= near)):
+                break
+            signs.add(sign)
+            # entry i of the second point is (x_i + h) - h, not x_i: moved there and back
+            back |= bool(q.reshape(-1)[i] != point[i])
+        else:
+            if len(signs) != 1:
+                continue
+            sign = signs.pop()
+            value = np.array([sign * (fresh(p) - fresh(q)) / (2 * h) for p, q in pairs])
+            value = value.reshape(np.shape(x))
+            if np.all(np.abs(got - value) <= tolerance + 1e-12 * np.abs(value)):
+                return _moved_then_back_words(sign, back)
+    return ""
+
+
+def _moved_then_back_words(sign: float, back: bool) -> str:
+    first, other = ("+", "-") if sign > 0 else ("-", "+")
+    plus, minus = ("x_plus", "x_minus") if sign > 0 else ("x_minus", "x_plus")
+    difference = "(f(x + h e_i) - f(x)) / (2h)" if sign > 0 else "(f(x) - f(x - h e_i)) / (2h)"
+    there = f" (entry i moved there and back, to (x_i {first} h) {other} h)" if back else ""
+    return (
+        f"half a one-sided difference: for each entry i your code called f at x {first} h "
+        f"e_i and then at x itself{there}, never at x {other} h e_i, so each entry is "
+        f"{difference}, about half the slope for a small h. "
+        f"That is what a second point made by assignment gives: after {minus} = {plus} (or "
+        f"both = xf), the two names are one and the same array, so {minus}[i] {other}= h "
+        f"only moves back the entry that {plus}[i] {first}= h moved. An assignment does not "
+        "copy an array: give each point its own copy (.copy(), or np.array(...))"
+    )
+
+
 INTEGER_STEP = (
     "0 where x is an integer array, while the same x given as floats gives the right "
     "gradient: the step was stored in integers (x itself, a copy of it, or a step array "
@@ -190,6 +247,8 @@ def diagnose(
         return INTEGER_STEP if not got[missed].any() else INTEGER_OTHER
     if points and np.all(np.abs(got) <= tolerance) and (where := same_point(points, x, h)):
         return where
+    if points and (words := moved_then_back(f, points, x, h, got, tolerance)):
+        return words
     central = walk(f, x, h, "central")
     candidates = [
         (walk(f, x, h, "forward"), FORWARD),
@@ -364,6 +423,40 @@ def matrix_function(rng, shape: tuple[int, int]):
     return f, gradient, size
 
 
+def changed_x(submission, f, point: np.ndarray) -> str:
+    """The message for a call that changed the caller's float64 array ``point``. The
+    learner's function is called again with the same point as float32: left unchanged
+    then, its copy is a conversion that copies only when the dtype changes (np.asarray(x,
+    dtype=float) and the like), which for a float64 x is x itself."""
+    call = submission.last_text
+    said = (
+        f"{call} changed the array x it was given: its entries were moved and not all put "
+        "back exactly: the entries your code moved were x's own, not a copy's."
+    )
+    fix = (
+        "Make the copy with np.array(x, dtype=float) or x.astype(float), which always copy, "
+        "and move the entries of that copy (lesson section 'Gradients')."
+    )
+    try:
+        submission.numeric_gradient(unwatched(f), point.astype(np.float32), h=1e-3)
+        converts = not submission.last.mutated
+    except (LearnerError, WorkerFailure, TypeError, ValueError):
+        converts = False
+    if converts:
+        return (
+            f"{said} The same x as a float32 array is left unchanged: that is what a "
+            "conversion such as np.asarray(x, dtype=float) does. It makes a new array only "
+            "when the dtype changes; for an x that is already float64 it gives back x "
+            "itself (so does x.astype(float, copy=False)), and a reshape of it is a view "
+            f"of x, so moving its entries moves the caller's x. {fix}"
+        )
+    return (
+        f"{said} An assignment (xc = x), np.asarray(x, dtype=float) of an x that is already "
+        "a float array, and x.reshape(...) all give back x or a view of it, never a copy. "
+        f"{fix}"
+    )
+
+
 @pytest.mark.points(3)
 def test_gradient_of_x_squared_plus_y_squared(submission, rng):
     """f(x, y) = x**2 + y**2: the gradient is (2x, 2y), to round-off."""
@@ -514,12 +607,8 @@ def test_the_input_is_not_changed(submission, rng):
     f = watched("sum_of_squares")
     point = rng.normal(size=8) * 10.0 ** rng.uniform(-1, 2, size=8)
     got = gradient_of(submission, f, point, h=1e-3)
-    checks.true(
-        not submission.last.mutated,
-        f"{submission.last_text} changed the array x it was given: its entries were moved "
-        "and not all put back exactly. Move the entries of a float copy of x, never of x "
-        "itself (lesson section 'Gradients').",
-    )
+    if submission.last.mutated:
+        checks.fail(changed_x(submission, f, point))
     # Leaving x alone earns the point only together with a right answer.
     bound = roundoff(float(point @ point), point, 2 * point, 1e-3)
     also_needs_the_gradient(

@@ -26,13 +26,24 @@ from grader.grading.inputs import lesson_inputs
 
 get = lesson_inputs(__file__).get  # the lesson's trusted functions (inputs.py)
 
-# What an error raised by the learner's code usually means in this exercise.
+# What an error raised by the learner's code usually means in this exercise. ValueError
+# is told by Python's words (plugin.explain): NumPy's norm refusing ord=2, an if meeting
+# a whole array, shapes that differ.
 ERROR_ADVICE = {
-    "ValueError": "In relative_difference that is usually np.linalg.norm(..., ord=2) "
-    "('Improper number of dimensions to norm'): ord=2 exists only for vectors and matrices, "
-    "so a single number fails, and for a matrix it is the largest singular value, not the "
-    "norm of all entries. Leave ord out, or flatten first. Otherwise two arrays whose "
-    "shapes differ: the numeric gradient must have the shape of x, like grad(x).",
+    "ValueError/Improper number of dimensions": "np.linalg.norm refuses an ord for this "
+    "input: ord=2 exists only for vectors and matrices, so a single number (or an array "
+    "of 3 or more dimensions) fails, and for a matrix it is the largest singular value, not "
+    "the norm of all entries. Leave ord out, or flatten first.",
+    "ValueError/truth value": "An if met a whole array where one number was needed: the "
+    "value it tests (such as the denominator ||a|| + ||b||) came out as an array. A norm "
+    "written by hand does that for a matrix: v.T @ v of a matrix is a matrix (every "
+    "column times every column), not a number, and so is its square root. The norm "
+    "of a matrix gradient is over ALL its entries, the sum of every squared entry, under "
+    "one square root: np.linalg.norm of the flattened array gives it too.",
+    "ValueError/could not be broadcast": "Two arrays whose shapes differ met in one "
+    "operation: the numeric gradient must have the shape of x, like grad(x).",
+    "ValueError": "Often two arrays whose shapes differ: the numeric gradient must have "
+    "the shape of x, like grad(x).",
     "ZeroDivisionError": "Both gradients are zero, so ||a|| + ||b|| is 0: two zero "
     "gradients agree exactly, so return 0.0 in that case instead of dividing.",
     "TypeError": "Often arithmetic on Python lists (a - b is not defined for lists) or on a "

@@ -41,6 +41,11 @@ ERROR_ADVICE = {
     "negative number or zero: digits_lost compares sizes, |a|, |b| and |a - b|. In "
     "optimal_step, a ValueError is right only for a method other than 'forward' and "
     "'central'.",
+    "digits_lost:TypeError/cannot be interpreted as an integer": "A whole number was "
+    "needed and a float came. In digits_lost that is usually np.max (or np.amax) given two "
+    "numbers, as MATLAB's max(a, b) takes them: NumPy's np.max takes ONE array, and reads "
+    "its second argument as the axis, which must be an integer. The larger of two numbers "
+    "is Python's built-in max of the two (or np.maximum).",
     "AttributeError": "dtype arrives as a NumPy type such as np.float32, a class, not a "
     "dtype object: np.dtype(dtype) makes the dtype object from it (or from a name), and "
     "its .type gives back the type whose t(1) is a number of that type.",
@@ -449,6 +454,30 @@ def test_digits_lost_on_pairs_drawn_at_grade_time(submission, rng):
         )
 
 
+def sign_flipped(submission, got, shown: str, a: float, b: float) -> None:
+    """Fail naming the mistake when ``got`` is minus the (negative) log10 of the ratio,
+    where no digit is lost: the sign of a negative count flipped, as abs() does, instead
+    of a clamp at 0. Named only when digits_lost(1, 1 + 1e-8) is right, about 8: that
+    shows the ratio is the right way up (upside down, it would be minus the count too)."""
+    if not isinstance(got, int | float | np.integer | np.floating) or isinstance(got, bool):
+        return
+    raw = math.log10(max(abs(a), abs(b)) / abs(a - b))
+    if raw > -1e-3 or abs(float(got) + raw) > 1e-9 * abs(raw):
+        return
+    near, _ = lost(submission, 1.0, 1.0 + 1e-8)
+    if not isinstance(near, int | float | np.integer | np.floating) or isinstance(near, bool):
+        return
+    if abs(float(near) - digits(1.0, 1.0 + 1e-8)) > 0.01:
+        return
+    checks.fail(
+        f"{shown} returned {checks.show(got)}; expected 0. Here log10(max(|a|, |b|) / "
+        f"|a - b|) is {raw:.4g}, negative because |a - b| is larger than both numbers, and "
+        f"{checks.show(got)} is that count with its sign flipped (what abs() of it gives). "
+        "A negative count means that no digit is lost: the answer there is 0, so clamp the "
+        "count at 0 (keep the larger of it and 0) instead of making it positive."
+    )
+
+
 @pytest.mark.points(1)
 @pytest.mark.section("cancellation")
 def test_digits_lost_edge_cases(submission, rng):
@@ -463,6 +492,7 @@ def test_digits_lost_edge_cases(submission, rng):
     for b in (-float(rng.uniform(1, 100)), 0.0):
         got, shown = lost(submission, a, b)
         negative = isinstance(got, int | float | np.integer | np.floating) and got < 0
+        sign_flipped(submission, got, shown, a, b)
         checks.close(
             got,
             0.0,

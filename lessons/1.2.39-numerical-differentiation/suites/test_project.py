@@ -272,8 +272,12 @@ def relative(a, b) -> float:
     return float(np.linalg.norm(a - b) / denominator) if denominator else 0.0
 
 
-def vector(arrays: dict, names=NAMES, prefix="") -> np.ndarray:
-    return np.concatenate([np.asarray(arrays[prefix + n]).reshape(-1, 1) for n in names])
+def vector(arrays: dict, names=NAMES, prefix="", order="C") -> np.ndarray:
+    """The arrays stacked into one column; order="F": each flattened column by column (a
+    common mistake, recognised when it is what came back)."""
+    return np.concatenate(
+        [np.asarray(arrays[prefix + n]).reshape(-1, 1, order=order) for n in names]
+    )
 
 
 def whole(gradients, numbers) -> float:
@@ -607,10 +611,33 @@ def test_part1_two_zero_gradients_agree(submission, rng):
 # --- Part 2: vectors and the N-D check -------------------------------------------------
 
 
-def _check_vector(got, expected, call, what, own_order=None):
+COLUMN_MAJOR = (
+    'that is column-major order, the order reshape(..., order="F") gives (and a(:) in '
+    'MATLAB), not the row-by-row order that NumPy uses by default (order="C") and that '
+    'the project asks for. Drop order="F" (or whatever else goes column by column, such '
+    "as a transpose) in dictionary_to_vector, gradients_to_vector and vector_to_dictionary "
+    "alike."
+)
+
+
+def _check_vector(got, expected, call, what, own_order=None, column_major=None):
     """``own_order``: the same arrays stacked in the dictionary's own order, the column a
-    loop over the dictionary gives (a common mistake, named when it is what came back)."""
+    loop over the dictionary gives; ``column_major``: each array flattened column by
+    column (order="F"). Both are common mistakes, named when they are what came back."""
     array = checks.as_array(got, call, what=what)
+    if (
+        column_major is not None
+        and array.shape == column_major.shape
+        and np.array_equal(array, column_major)
+        and not np.array_equal(array, expected)
+    ):
+        where = int(np.flatnonzero(array.ravel() != expected.ravel())[0])
+        checks.fail(
+            f"{call}: entry {where} is {array.ravel()[where]:.6g}, expected "
+            f"{expected.ravel()[where]:.6g}. The column holds {what}, but each array is "
+            "flattened column by column (down the first column, then the next): " + COLUMN_MAJOR,
+            section=VECTORS,
+        )
     if (
         own_order is not None
         and array.shape == own_order.shape
@@ -660,6 +687,7 @@ def test_part2_dictionary_to_vector_keeps_the_order(submission, rng, net):
             call,
             "W1, b1, W2, b2, W3, b3 in this order",
             own_order=vector(mixed, names=list(mixed)),
+            column_major=vector(params, order="F"),
         )
         names = [n for n in NAMES for _ in range(params[n].size)]
         keys = list(np.asarray(keys).ravel()) if isinstance(keys, np.ndarray) else keys
@@ -703,6 +731,16 @@ def test_part2_vector_to_dictionary_round_trips(submission, rng, net):
                     f"{call}: {name} has shape {got.shape}; expected {tuple(shape)}. "
                     "Use the shapes you are given, not the course network's."
                 )
+            start = list(shapes).index(name)
+            start = sum(int(np.prod(shapes[k])) for k in list(shapes)[:start])
+            piece = theta[start : start + int(np.prod(shape))]
+            by_columns = piece.reshape(shape, order="F")
+            if np.array_equal(got, by_columns) and not np.array_equal(got, arrays[name]):
+                checks.fail(
+                    f"{call}: {name} holds the right entries of theta, but put in column "
+                    f"by column (down the first column, then the next): {COLUMN_MAJOR}",
+                    section=VECTORS,
+                )
             if not np.array_equal(got, arrays[name]):
                 checks.fail(
                     f"{call}: {name} does not hold the right entries of theta. Take "
@@ -737,6 +775,7 @@ def test_part2_gradients_to_vector_matches_the_parameter_order(submission, rng, 
         vector(gradients, prefix="d"),
         call_text(submission),
         "dW1, db1, dW2, db2, dW3, db3 in this order (and nothing else: not dZ3, dA2, ...)",
+        column_major=vector(gradients, prefix="d", order="F"),
     )
 
 
