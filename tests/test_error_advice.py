@@ -56,3 +56,32 @@ def test_a_matrix_product_for_a_square_is_named(tmp_path):
     run = course("grade", "1.2.39.5", "--submission", str(wrong), "--json", "--seed", "5")
     messages = [c["message"] for c in run.json()["checks"] if not c["passed"]]
     assert any("matrix product" in m for m in messages), messages
+
+
+def test_a_refusal_by_the_learners_own_check_is_said_as_such(tmp_path):
+    """No stock advice about what Python means by ValueError when the learner's own raise
+    refused a good input: the message says it was their check."""
+    wrong = tmp_path / "refuses_one_entry.py"
+    wrong.write_text(
+        "import numpy as np\n\n\ndef numeric_gradient(f, x, h=1e-5):\n"
+        "    x = np.array(x, dtype=float)\n"
+        "    if x.size < 2:\n"
+        "        raise ValueError('a gradient needs two variables')\n"
+        "    g = np.zeros_like(x)\n"
+        "    flat, out = x.reshape(-1), g.reshape(-1)\n"
+        "    for i in range(flat.size):\n"
+        "        keep = flat[i]\n"
+        "        flat[i] = keep + h\n"
+        "        up = f(x)\n"
+        "        flat[i] = keep - h\n"
+        "        down = f(x)\n"
+        "        flat[i] = keep\n"
+        "        out[i] = (up - down) / (2 * h)\n"
+        "    return g\n",
+        encoding="utf-8",
+    )
+    run = course("grade", "1.2.39.7", "--submission", str(wrong), "--json", "--seed", "5")
+    messages = [c["message"] for c in run.json()["checks"] if not c["passed"]]
+    own = [m for m in messages if "from a check of your own (your file, line 7)" in m]
+    assert own and "a gradient needs two variables" in own[0], messages
+    assert not any("setting an array element" in m for m in own), own

@@ -309,10 +309,20 @@ def learner_message(
             return f"{call}: {info.get('message', '')}"
         if kind in ("SystemExit", "KeyboardInterrupt"):
             return f"{call} tried to stop the program ({kind}){line}. Return a value instead."
+        said = info.get("message", "").strip().rstrip(".")
+        if info.get("own_raise") is True:
+            # The learner's own raise or assert refused this input: what Python or NumPy
+            # usually means by that exception says nothing about their check.
+            quoted = f': "{said}"' if said else ""
+            return (
+                f"{call} raised {kind} from a check of your own{line}{quoted}. This input "
+                "is one the exercise accepts (see the check's title and the statement), so "
+                "that check should let it through: compare the condition you test with "
+                "what the statement allows."
+            )
         # What usually causes it comes first: a one-line summary keeps it, and Python's
         # own words, the technical part, come last.
         why = explain(info, advice or {}, call.split("(")[0])
-        said = info.get("message", "").strip().rstrip(".")
         if not why:
             return f"{call} raised {kind}{line}" + (f": {said}." if said else ".")
         python = f' (Python says: "{said}")' if said else ""

@@ -59,22 +59,28 @@ class CappedOutput(io.TextIOBase):
         return taken
 
 
-def _learner_traceback(exc: BaseException, learner_files: set[str]) -> tuple[str, int | None]:
-    """The traceback restricted to the learner's own frames, and the last learner line."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in learner_files]
+def _learner_traceback(exc: BaseException, learner_files: set[str]) -> tuple[str, int | None, bool]:
+    """The traceback restricted to the learner's own frames, the last learner line, and
+    whether the learner's code raised it itself (a raise or assert statement of theirs is
+    the innermost frame), rather than Python or a library refusing what it was given."""
+    every = traceback.extract_tb(exc.__traceback__)
+    frames = [f for f in every if f.filename in learner_files]
     line = frames[-1].lineno if frames else None
+    own = bool(every) and every[-1].filename in learner_files
+    statement = (every[-1].line or "").lstrip() if own else ""
     text = "".join(traceback.format_list(frames[-5:]))
     text += "".join(traceback.format_exception_only(type(exc), exc)).rstrip()
-    return text, line
+    return text, line, statement.startswith(("raise ", "raise(", "assert "))
 
 
 def _describe_error(exc: BaseException, learner_files: set[str]) -> dict:
-    text, line = _learner_traceback(exc, learner_files)
+    text, line, own = _learner_traceback(exc, learner_files)
     error = {
         "type": type(exc).__name__,
         "mro": [k.__name__ for k in type(exc).__mro__],
         "message": _safe_str(exc),
         "line": line,
+        "own_raise": own,
         "traceback": text[-4000:],
     }
     if isinstance(exc, SyntaxError):

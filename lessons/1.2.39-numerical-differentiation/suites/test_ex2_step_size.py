@@ -26,6 +26,16 @@ EPS = np.finfo(float).eps
 
 # What an exception from learner code usually means in this exercise (grader/grading/plugin.py).
 ERROR_ADVICE = {
+    # float(), int() and the math module take one number: an array of steps or errors
+    # makes them say so (NumPy 2: "only 0-dimensional"; older NumPy: length-1, size-1).
+    **dict.fromkeys(
+        [f"TypeError/only {words}" for words in ("0-dimensional", "length-1", "size-1")],
+        "A function that takes one number was given an array: the math module's functions "
+        "(math.fabs, math.pow, math.sqrt, math.exp, math.log, ...), float() and int() each "
+        "take a single number. Python's line number shows which one. For an array of steps "
+        "or errors use the operators (-, /, **) and NumPy's functions (np.abs, np.exp, ...), "
+        "which work entry by entry, or loop over the steps one at a time.",
+    ),
     "TypeError": "steps may come as a Python list, and a list does no arithmetic: "
     "x + [0.1, 0.01] fails. Make an array of it first, or loop over the steps one by "
     "one. The math module (math.fabs, math.log) also takes one number, not an array.",
@@ -123,6 +133,13 @@ def error_slips(f, dfdx, x: float, steps) -> list[tuple[np.ndarray, str]]:
             errors / abs(exact),
             "These are relative errors, divided by |dfdx(x)|. The exercise asks for the "
             "absolute error |estimate - dfdx(x)|, with no division.",
+        ),
+        (
+            errors**2,
+            "Each value is the square of the right error, (estimate - dfdx(x)) ** 2: a "
+            "squared error, as in a squared loss. The exercise asks for the absolute error "
+            "|estimate - dfdx(x)| itself, not its square: an error of 0.01 is 0.01, not "
+            "0.0001.",
         ),
         (
             np.abs(forward),

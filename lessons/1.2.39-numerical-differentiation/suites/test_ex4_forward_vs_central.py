@@ -29,8 +29,8 @@ ERROR_ADVICE = {
     "TypeError": "Compare what the function was given (shown above) with what the code "
     "assumes: x may be an array of points, steps a list or an array, and method and dfdx "
     "are functions to call, as method(f, x, h) and dfdx(x).",
-    "ValueError": "In observed_order that is usually math.log of an error that is 0 or "
-    "negative (math domain error): an error is a distance, the absolute value of "
+    "ValueError/math domain error": "In observed_order that is usually math.log of an "
+    "error that is 0 or negative: an error is a distance, the absolute value of "
     "estimate - dfdx(x).",
     "LinAlgError": "The least-squares fit got points it cannot use: a log(error) that is "
     "nan or -inf, which comes from an error that is negative (keep the distance, not the "
@@ -489,14 +489,14 @@ def test_exact_power_laws_give_exact_orders(submission, rng):
             "forward",
             1,
             get("poly", coeffs=[c, b, a]),
-            get("poly", coeffs=[b, 2 * a]),
+            get("poly", coeffs=[b, 2 * a], derivative=True),
             f"|a|*h with a = {a:.4g}",
         ),
         (
             "central",
             2,
             get("poly", coeffs=[d, c, b, a]),
-            get("poly", coeffs=[c, 2 * b, 3 * a]),
+            get("poly", coeffs=[c, 2 * b, 3 * a], derivative=True),
             f"|a|*h**2 with a = {a:.4g}",
         ),
     ]

@@ -64,9 +64,31 @@ ERROR_ADVICE = {
     "dtype=float), and give back a float when x was a number.",
     "ValueError/not aligned": "np.dot(x, x) " + MATRIX_PRODUCT,
     "ValueError/matmul": "x @ x (np.matmul) " + MATRIX_PRODUCT,
-    "TypeError": "If Python says only 0-dimensional (or length-1) arrays can be converted, "
-    "float() was applied to an array result: return a float only when x was a number, "
-    "and the array itself otherwise.",
+    # Python's words when a function that takes one number gets an array (NumPy 2 says
+    # "only 0-dimensional arrays", older NumPy "only length-1" or "only size-1"): float(),
+    # int(), or the math module, math.pow(x, 2) in square (trial 1.2.39.5).
+    **{
+        f"{where}TypeError/only {words}": advice
+        for words in ("0-dimensional", "length-1", "size-1")
+        for where, advice in (
+            (
+                "square:",
+                "square was given an array, and the math module's functions (math.pow, "
+                "math.sqrt, math.exp, ...) take one number only, as float() and int() do. "
+                "For an array use the operators (**, *) or NumPy's functions (np.square, "
+                "np.power), which work entry by entry, and on a single number too.",
+            ),
+            (
+                "",
+                "A function that takes one number was given an array: float() and int() "
+                "take a single number, and so do the math module's functions (math.pow, "
+                "math.sqrt, math.exp, ...), here or in square, which this function calls. "
+                "Python's line number shows which. For arrays use the operators (**, *) "
+                "and NumPy's functions, which work entry by entry; return a float only "
+                "when x was a number, and the array itself otherwise.",
+            ),
+        )
+    },
 }
 
 
@@ -390,6 +412,110 @@ class Probe:
             return None
 
 
+# Single or half precision (trial 1.2.39.5: np.array(x, dtype=np.float32), "to be safe
+# with integers"): the same central difference with each step rounded to fewer digits.
+LOW_PRECISION = {
+    np.float32: ("single precision (float32)", "about 7"),
+    np.float16: ("half precision (float16)", "about 3"),
+}
+CONVERT = "np.asarray(x, dtype=float), which turns integers into floats too"
+
+
+def low_quotients(x, h: float, dtype) -> np.ndarray:
+    """Every value of the central difference of x**2 computed in ``dtype``, as NumPy
+    computes it once x is of that dtype (a Python float h then takes x's dtype), stacked
+    along a first axis: the steppings of ``central_quotients``, each squaring, and the
+    division in that dtype (by 2 * h, / 2 / h, times the reciprocal) or in float64 (a
+    float64 denominator)."""
+    a = np.asarray(x, dtype=float).astype(dtype)
+    step, twice = dtype(h), dtype(2 * h)
+    ahead, behind = a + step, a - step
+    values = []
+    for high, low in ((ahead, behind), (ahead, ahead - twice), (behind + twice, behind)):
+        for difference in (high * high - low * low, np.power(high, 2) - np.power(low, 2)):
+            values += [
+                difference / twice,
+                difference / dtype(2) / step,
+                difference * dtype(1 / (2 * h)),
+                difference.astype(float) / (2 * h),
+            ]
+    return np.stack(values).astype(float)
+
+
+def precision_mistakes(x: np.ndarray, h: float) -> list[tuple[np.ndarray, str]]:
+    """(every value it gives at x, the words for it) for a central difference computed in
+    single or half precision: throughout, from x stored in that precision, or rounded to it
+    at the end."""
+    found = []
+    for dtype, (name, digits) in LOW_PRECISION.items():
+        with np.errstate(all="ignore"):
+            stored = x.astype(dtype).astype(float)
+            found += [
+                (
+                    low_quotients(x, h, dtype),
+                    f"the same central difference computed in {name}, which keeps {digits} "
+                    "significant digits where float64 keeps about 16: x + h, x - h and their "
+                    "squares lose the digits that the slope is made of. Compute in float64 "
+                    f"throughout: convert x to float64 with {CONVERT}",
+                ),
+                (
+                    central_quotients(stored, h),
+                    f"the central difference at x stored in {name}, which keeps {digits} "
+                    "significant digits where float64 keeps about 16. Convert x to float64 "
+                    f"instead, with {CONVERT}",
+                ),
+                (
+                    central_quotients(x, h).astype(dtype).astype(float),
+                    f"the central difference rounded to {name} at the end, which keeps "
+                    f"{digits} significant digits where float64 keeps about 16. Compute and "
+                    "return it in float64",
+                ),
+            ]
+    return found
+
+
+def _same(values: np.ndarray, got: np.ndarray) -> np.ndarray:
+    """Entry by entry: ``got`` is one of the stacked ``values`` (an overflow to inf or nan
+    in half precision included)."""
+    return np.isclose(values, got, rtol=AGREEMENT, atol=0, equal_nan=True).any(axis=0)
+
+
+def low_precision(x: np.ndarray, h: float, got: np.ndarray, probe) -> str:
+    """Words for ``got`` when it is the central difference in single or half precision,
+    confirmed by the learner's values at new points where those computations, each
+    finite and not 0, differ from one another and from float64's; else ""."""
+    seen = [i for i, (values, _) in enumerate(precision_mistakes(x, h)) if _same(values, got).all()]
+    if not seen or probe is None:
+        return ""
+    rng = np.random.default_rng(1239)
+    points: list[float] = []
+    for _ in range(50):
+        low = 0 if probe.whole else -3
+        new = 10 ** rng.uniform(low, 3, size=64) * rng.choice([-1.0, 1.0], 64)
+        new = np.round(new) if probe.whole else new
+        every = precision_mistakes(new, h)
+        stacks = [central_quotients(new, h)] + [every[i][0] for i in seen]
+        keep = np.ones(new.shape, dtype=bool)
+        for values in stacks[1:]:
+            keep &= np.all(np.isfinite(values) & (values != 0), axis=0)
+        with np.errstate(all="ignore"):  # inf - inf where half precision overflowed
+            for i, a in enumerate(stacks):
+                for b in stacks[i + 1 :]:
+                    keep &= _apart(a, b)
+        points += new[keep].tolist()
+        if len(points) >= probe.count:
+            break
+    if len(points) < probe.count:
+        return ""
+    points_array = np.array(points[: probe.count])
+    values = probe(points_array)
+    if values is None:
+        return ""
+    every = precision_mistakes(points_array, h)
+    followed = [i for i in seen if _same(every[i][0], values).all()]
+    return every[followed[0]][1] if len(followed) == 1 else ""
+
+
 def diagnose(x, h: float, got: np.ndarray, missed: np.ndarray, probe=None) -> str:
     """The common mistake that gives ``got`` at x with step h, in a learner's words, or "".
 
@@ -399,7 +525,8 @@ def diagnose(x, h: float, got: np.ndarray, missed: np.ndarray, probe=None) -> st
     integer = np.asarray(x).dtype.kind in "iub"
     x = np.asarray(x, dtype=float)
     if integer and np.all(got[missed] == 0) and np.all(x[missed] != 0):
-        return INTEGER
+        # Single precision cuts off the step at large |x| too: the learner's values say which.
+        return low_precision(x, h, got, probe) or INTEGER
     # Computed in float64 as a learner would: they agree to far better than round-off.
     if not _agrees(central_quotients(x, h), got)[missed].all():
         default = probe is not None and probe.default
@@ -414,6 +541,8 @@ def diagnose(x, h: float, got: np.ndarray, missed: np.ndarray, probe=None) -> st
             # Without h, another step is a wrong default or a step taken whatever h is.
             if words := default_or_always(step, h, probe):
                 return words
+        if words := low_precision(x, h, got, probe):
+            return words
     # In exact arithmetic, within round-off, where the mistake is larger than round-off.
     two_x, bound = 2 * x, 4 * roundoff(x, h)
     formulas = [

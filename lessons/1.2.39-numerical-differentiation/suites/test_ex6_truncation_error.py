@@ -4,9 +4,13 @@ A stencil sum_j w_j f(x + k_j*s*h) / (s*h) expands, term by term of the Taylor s
 sum_n m_n (s*h)**(n-1) f^(n)(x) with moments m_n = sum_j w_j k_j**n / n!. Its error is
 that minus f'(x), so the expected leading term is the first n whose moment (minus 1 when
 n == 1) is non-zero. The suite computes it from the weights with exact rationals; the
-learner's answer, a SymPy expression rebuilt by the safe parser, is compared symbolically.
+learner's answer, a SymPy expression rebuilt by the safe parser, is compared symbolically
+and exactly: the statement asks for exact coefficients, so a Float anywhere in the answer
+(.evalf(), 0.5 * h) is a mistake, named as such; what else is wrong is judged on the
+answer read as exact fractions.
 """
 
+import fractions
 import math
 import numbers
 
@@ -118,9 +122,67 @@ def equal(got: sympy.Expr, expected: sympy.Expr) -> bool:
     if sympy.count_ops(got) > MAX_OPS:
         return False
     ratio = sympy.simplify(got / expected)
-    if ratio.is_number and ratio.is_finite:  # a float coefficient right to round-off
-        return abs(complex(ratio) - 1) < 1e-12
+    if ratio.is_number and ratio.is_finite:  # exact: a Float never gets here (floats_in)
+        return ratio == 1
     return sympy.simplify(got - expected) == 0
+
+
+# --- float numbers in an answer -----------------------------------------------------------
+
+
+def exact_number(value: sympy.Float) -> sympy.Rational:
+    """The simplest fraction within 1e-12 (relative) of a Float: 0.166666666666667 is 1/6.
+    Denominators grow by powers of 10 (limit_denominator keeps the best one below each)."""
+    number = fractions.Fraction(float(value))
+    for digits in range(1, 16):
+        close = number.limit_denominator(10**digits)
+        if abs(close - number) <= 1e-12 * abs(number):
+            return sympy.Rational(close.numerator, close.denominator)
+    return sympy.Rational(repr(float(value)))  # its shortest decimal: 1e-30 is 1/10**30
+
+
+def finite_floats(value: sympy.Expr) -> list:
+    """The finite Floats of ``value``, those that are not whole numbers first."""
+    items = [item for item in value.atoms(sympy.Float) if math.isfinite(float(item))]
+    return sorted(items, key=lambda item: (float(item).is_integer(), str(item)))
+
+
+def as_exact(value: sympy.Expr) -> sympy.Expr:
+    """``value`` with each finite Float replaced by its exact_number (exact fractions)."""
+    return value.xreplace({item: exact_number(item) for item in finite_floats(value)})
+
+
+def float_shown(value: sympy.Expr) -> str:
+    """'the exact 1/6 into 0.166666666666667': which exact number became a float."""
+    items = finite_floats(value)
+    if not items:
+        return "exact numbers into floats"
+    return f"the exact {exact_number(items[0])} into {items[0]}"
+
+
+def floats_in(got: sympy.Expr, weights: dict, step) -> str:
+    """The message for an answer holding a Float (the statement asks for exact
+    coefficients). If its exact reading is the leading term, the floats alone are the
+    mistake; else what is wrong with that exact reading is said, floats named as well."""
+    made = float_shown(got)
+    floats = (
+        f".evalf() (or float coefficients) turns {made}; return the term with exact "
+        "rational coefficients, as the statement asks"
+    )
+    exact = as_exact(got)
+    if exact.atoms(sympy.Float):  # nan or inf: no exact reading
+        return f"it returned {text(got)}, with float numbers in it: {floats}."
+    problem = what_is_wrong(exact, weights, step)
+    if problem is None:
+        return (
+            f"it returned {text(got)}, with float numbers in it: the term is right, but "
+            f"{floats}. Answers are compared exactly, not to round-off."
+        )
+    rest = problem.removeprefix("it returned ")
+    return (
+        f"it returned {text(got)}, with float numbers in it. Read as exact fractions it is "
+        f"{rest} Keep the numbers exact as well: {floats}."
+    )
 
 
 def text(value) -> str:
@@ -149,6 +211,8 @@ def what_is_wrong(got, weights: dict, step=ONE) -> str | None:
             f"it returned {text(normalised(got))}, which still holds an O(...) term. Drop it "
             "with .removeO() and keep only the leading term."
         )
+    if got.atoms(sympy.Float):
+        return floats_in(got, weights, step)
     got = normalised(got)
     if equal(got, expected):
         return None

@@ -27,13 +27,22 @@ from grader.grading.inputs import lesson_inputs
 get = lesson_inputs(__file__).get  # the lesson's trusted functions (inputs.py)
 
 # What an error raised by the learner's code usually means in this exercise. ValueError
-# is told by Python's words (plugin.explain): NumPy's norm refusing ord=2, an if meeting
-# a whole array, shapes that differ.
+# is told by Python's words (plugin.explain, first matching key first): NumPy's norm
+# refusing an ord (ord="fro" on a vector, ord=2 on a number), an if meeting a whole array,
+# shapes that differ.
 ERROR_ADVICE = {
+    "ValueError/Invalid norm order 'fro'": "np.linalg.norm refuses ord='fro' for this "
+    "input: ord='fro' exists only for 2-D matrices, so a vector fails (and a single number "
+    "too). For vectors and numbers leave ord out: np.linalg.norm of the flattened array is "
+    "the norm over all entries, which for a matrix is the same number as its Frobenius norm.",
+    "ValueError/Invalid norm order": "np.linalg.norm refuses this ord for a vector: the "
+    "matrix orders ('fro', 'nuc') exist only for 2-D matrices. Leave ord out: "
+    "np.linalg.norm of the flattened array is the norm over all entries.",
     "ValueError/Improper number of dimensions": "np.linalg.norm refuses an ord for this "
-    "input: ord=2 exists only for vectors and matrices, so a single number (or an array "
-    "of 3 or more dimensions) fails, and for a matrix it is the largest singular value, not "
-    "the norm of all entries. Leave ord out, or flatten first.",
+    "input: with an ord it takes only vectors and matrices (ord='fro' only matrices), so a "
+    "single number (or an array of 3 or more dimensions) fails; and for a matrix ord=2 is "
+    "the largest singular value, not the norm of all entries. Leave ord out: np.linalg.norm "
+    "of the flattened array is the norm over all entries.",
     "ValueError/truth value": "An if met a whole array where one number was needed: the "
     "value it tests (such as the denominator ||a|| + ||b||) came out as an array. A norm "
     "written by hand does that for a matrix: v.T @ v of a matrix is a matrix (every "
@@ -414,7 +423,10 @@ def test_relative_difference_formula(submission, rng):
 @pytest.mark.points(1)
 @pytest.mark.section("relative-difference")
 def test_relative_difference_of_matrices_uses_all_entries(submission, rng):
-    """For matrices, the norm is over all entries (Frobenius), not a matrix norm."""
+    """For matrices too, the norm is over all entries, as for a vector (its Frobenius norm).
+
+    Not a matrix norm such as ord=2; and ord="fro" is for matrices only, so the same code
+    must also serve vectors and numbers (the first check)."""
     a, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
     check_relative(
         submission,

@@ -705,10 +705,92 @@ def test_part2_dictionary_to_vector_keeps_the_order(submission, rng, net):
                 )
 
 
+def _check_pieces(call, result, arrays: dict, shapes: dict, theta, any_shape: str = "") -> None:
+    """``result`` of vector_to_dictionary(theta, shapes) holds exactly ``arrays``, in the
+    order of ``shapes``. ``any_shape``: the shapes include one that is not 2-D (said so)."""
+    if not isinstance(result, dict):
+        checks.fail(f"{call} returned {checks.show(result)}; expected a dictionary.")
+    if list(result) != list(shapes):
+        checks.fail(
+            f"{call} returned the names {list(result)}; expected {list(shapes)}, "
+            "the names of shapes in their order."
+        )
+    for name, shape in shapes.items():
+        got = checks.as_array(result[name], call, what=f"the array {name}")
+        if got.shape != tuple(shape):
+            if any_shape and len(tuple(shape)) != 2:
+                checks.fail(
+                    f"{call}: {name} has shape {got.shape}; expected {tuple(shape)}, "
+                    f"{any_shape}. vector_to_dictionary takes any shape: a 1-D or 3-D "
+                    "parameter must round-trip too, reshaped to its shape exactly as given."
+                )
+            checks.fail(
+                f"{call}: {name} has shape {got.shape}; expected {tuple(shape)}. "
+                "Use the shapes you are given, not the course network's."
+            )
+        start = list(shapes).index(name)
+        start = sum(int(np.prod(shapes[k])) for k in list(shapes)[:start])
+        piece = theta[start : start + int(np.prod(shape))]
+        by_columns = piece.reshape(shape, order="F")
+        if np.array_equal(got, by_columns) and not np.array_equal(got, arrays[name]):
+            checks.fail(
+                f"{call}: {name} holds the right entries of theta, but put in column "
+                f"by column (down the first column, then the next): {COLUMN_MAJOR}",
+                section=VECTORS,
+            )
+        if not np.array_equal(got, arrays[name]):
+            checks.fail(
+                f"{call}: {name} does not hold the right entries of theta. Take "
+                "the entries in order, the size of each shape at a time, and "
+                "reshape them (row by row, NumPy's default)."
+            )
+
+
+def other_dimensions(rng) -> list[tuple[dict, str, str]]:
+    """Shapes of other dimensions than 2, each case with one odd shape among 2-D ones:
+    the statement's shapes are those of any arrays ("use it, whatever it holds"). Each
+    comes with what it is and with the shapes that went through before it. (No 0-d shape:
+    a network's parameter is never a bare number, and np.prod(()) is the float 1.0, which
+    would fail honest code that every real shape passes.)"""
+    n = int(rng.integers(2, 6))
+    a, b, c = (int(k) for k in rng.integers(2, 4, size=3))
+    return [
+        ({"V": (2, 3), "w": (n,), "c": (1, 2)}, f"the 1-D shape {(n,)}", "2-D shapes"),
+        ({"T": (a, b, c), "c": (3, 1)}, f"the 3-D shape {(a, b, c)}", "2-D and 1-D shapes"),
+    ]
+
+
+def refused_shape(error: LearnerError, shapes: dict, odd: str, passed: str) -> None:
+    """The learner's vector_to_dictionary raised for ``odd`` after the same kind of call
+    with ``passed`` shapes went through: said as a refusal of that shape, in Python's words
+    (and as the learner's own check, when their own raise or assert refused it)."""
+    info = error.error
+    kind = info.get("type", "Exception")
+    line = f" (your file, line {info['line']})" if info.get("line") else ""
+    said = info.get("message", "").strip().rstrip(".")
+    call = f"vector_to_dictionary(theta, shapes) with shapes = {shapes}"
+    if info.get("own_raise") is True:
+        how = f"raised {kind} from a check of your own{line}" + (f': "{said}"' if said else "")
+    else:
+        how = f"raised {kind}{line}" + (f' (Python says: "{said}")' if said else "")
+    fix = (
+        "Let each shape decide: its size is the product of all its entries, however many "
+        "there are, and the piece is reshaped to the shape as given."
+    )
+    checks.fail(
+        f"{call} {how}, for {odd}; the {passed} went through. "
+        f"vector_to_dictionary takes any shape: a 1-D or 3-D parameter must round-trip too. "
+        f"{fix}",
+        section=VECTORS,
+    )
+
+
 @pytest.mark.points(4)
 @pytest.mark.section(VECTORS)
 def test_part2_vector_to_dictionary_round_trips(submission, rng, net):
-    """Part 2: vector_to_dictionary gives back exactly the original arrays, for any shapes."""
+    """Part 2: vector_to_dictionary gives back exactly the original arrays, for any shapes.
+
+    Other names, and shapes of 1, 3 and 0 dimensions as well as matrices."""
     _, _, params, _ = draw_network(net, rng)
     other = {"U": (2, 3), "c": (3, 1), "V": (1, 4), "d": (1, 1)}
     other_arrays = {k: rng.standard_normal(s) for k, s in other.items()}
@@ -716,37 +798,19 @@ def test_part2_vector_to_dictionary_round_trips(submission, rng, net):
     for arrays, shapes in cases:
         theta = vector(arrays, names=list(shapes))
         result = run(submission, "vector_to_dictionary", theta, shapes)
-        call = call_text(submission)
-        if not isinstance(result, dict):
-            checks.fail(f"{call} returned {checks.show(result)}; expected a dictionary.")
-        if list(result) != list(shapes):
-            checks.fail(
-                f"{call} returned the names {list(result)}; expected {list(shapes)}, "
-                "the names of shapes in their order."
-            )
-        for name, shape in shapes.items():
-            got = checks.as_array(result[name], call, what=f"the array {name}")
-            if got.shape != tuple(shape):
-                checks.fail(
-                    f"{call}: {name} has shape {got.shape}; expected {tuple(shape)}. "
-                    "Use the shapes you are given, not the course network's."
-                )
-            start = list(shapes).index(name)
-            start = sum(int(np.prod(shapes[k])) for k in list(shapes)[:start])
-            piece = theta[start : start + int(np.prod(shape))]
-            by_columns = piece.reshape(shape, order="F")
-            if np.array_equal(got, by_columns) and not np.array_equal(got, arrays[name]):
-                checks.fail(
-                    f"{call}: {name} holds the right entries of theta, but put in column "
-                    f"by column (down the first column, then the next): {COLUMN_MAJOR}",
-                    section=VECTORS,
-                )
-            if not np.array_equal(got, arrays[name]):
-                checks.fail(
-                    f"{call}: {name} does not hold the right entries of theta. Take "
-                    "the entries in order, the size of each shape at a time, and "
-                    "reshape them (row by row, NumPy's default)."
-                )
+        _check_pieces(call_text(submission), result, arrays, shapes, theta)
+    # The statement's shapes are any arrays' shapes: one not 2-D in each case.
+    for shapes, odd, passed in other_dimensions(rng):
+        arrays = {k: np.asarray(rng.standard_normal(s)) for k, s in shapes.items()}
+        theta = vector(arrays, names=list(shapes))
+        try:
+            result = run(submission, "vector_to_dictionary", theta, shapes)
+        except LearnerError as error:
+            if error.type_name in ("MemoryError", "RecursionError", "SystemExit"):
+                raise
+            refused_shape(error, shapes, odd, passed)
+        call = f"vector_to_dictionary(theta, shapes) with shapes = {shapes}"
+        _check_pieces(call, result, arrays, shapes, theta, any_shape=odd)
     # The learner's own two conversions must undo each other exactly.
     flat = run(submission, "dictionary_to_vector", params)
     theta = flat[0] if isinstance(flat, tuple | list) and len(flat) == 2 else flat
