@@ -298,12 +298,21 @@ def _listening(port: int) -> set[str]:
     return found
 
 
-def test_course_site_serve_serves_on_loopback_only(tmp_path):
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url) as reply:
+            return reply.read().decode()
+    except OSError:
+        return None
+
+
+def test_course_site_serve_serves_on_loopback_only_and_regenerates_on_a_change(tmp_path):
+    root = copy_course(tmp_path)
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "grader", "site", "serve", "--port", str(port)],
-        cwd=ROOT,
+        cwd=root,
         env=mkdocs_env(),
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -330,6 +339,14 @@ def test_course_site_serve_serves_on_loopback_only(tmp_path):
         # `course site serve` became the server itself (exec): a signal reaches MkDocs
         command = Path(f"/proc/{server.pid}/cmdline").read_bytes().split(b"\0")
         assert b"mkdocs" in command and b"serve" in command, command
+        # A change to a source page is generated again and served, placeholders filled.
+        home = root / "lessons" / "index.md"
+        home.write_text(home.read_text(encoding="utf-8") + "\n\nFresh words.\n", encoding="utf-8")
+        deadline, fresh = time.monotonic() + 240, None
+        while time.monotonic() < deadline and not (fresh and "Fresh words" in fresh):
+            time.sleep(0.5)
+            fresh = _fetch(f"http://127.0.0.1:{port}/index.html")
+        assert fresh and "Fresh words" in fresh, (tmp_path / "serve.log").read_text()[-3000:]
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # its own session: the server and any child
         try:
