@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 from tests.support import ROOT
 
-MKDOCS = Path(sys.executable).with_name("mkdocs")
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: apt-get install chromium
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
@@ -29,10 +28,13 @@ def mkdocs_env() -> dict:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def run_build(root: Path, site_dir: Path | None = None) -> subprocess.CompletedProcess:
-    """``mkdocs build --strict`` of the course at ``root`` (never -q or -v: they turn
-    strict mode off)."""
-    command = [str(MKDOCS), "build", "--strict"]
+def run_build(
+    root: Path, site_dir: Path | None = None, engine: str = "mkdocs"
+) -> subprocess.CompletedProcess:
+    """``course site build`` of the course at ``root``: the pages generated, then a strict
+    build with ``engine``. ``python -m grader`` from ``root`` runs that course's own
+    grader package."""
+    command = [sys.executable, "-m", "grader", "site", "build", "--engine", engine]
     if site_dir is not None:
         command += ["--site-dir", str(site_dir)]
     return subprocess.run(
@@ -40,22 +42,18 @@ def run_build(root: Path, site_dir: Path | None = None) -> subprocess.CompletedP
     )
 
 
+ENGINES = ("mkdocs", "zensical")  # the site builders `course site build --engine` runs
+
+
 @functools.cache
-def built_site() -> Path:
-    """This checkout's site, built once per test run into a temporary folder, the way a
-    learner builds it: ``course site build``."""
-    out = Path(tempfile.mkdtemp(prefix="course-site-"))
+def built_site(engine: str = "mkdocs") -> Path:
+    """This checkout's site, built once per test run and builder into a temporary folder,
+    the way a learner builds it: ``course site build [--engine zensical]``."""
+    out = Path(tempfile.mkdtemp(prefix=f"course-site-{engine}-"))
     atexit.register(shutil.rmtree, out, ignore_errors=True)
-    done = subprocess.run(
-        [sys.executable, "-m", "grader", "site", "build", "--site-dir", str(out / "site")],
-        cwd=ROOT,
-        env=mkdocs_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_build(ROOT, out / "site", engine)
     if done.returncode != 0:
-        raise AssertionError(f"course site build failed:\n{done.stderr[-4000:]}")
+        raise AssertionError(f"course site build --engine {engine} failed:\n{done.stderr[-4000:]}")
     return out / "site"
 
 
@@ -63,7 +61,7 @@ def copy_course(parent: Path) -> Path:
     """What the site build reads, copied, so a test can break it without touching ours."""
     root = parent / "course"
     root.mkdir()
-    ignore = shutil.ignore_patterns("__pycache__", "_build")
+    ignore = shutil.ignore_patterns("__pycache__", "_build", "_docs")
     for name in ("lessons", "exercises", "solutions", "grader", "site"):
         shutil.copytree(ROOT / name, root / name, ignore=ignore)
     for name in ("mkdocs.yml", "README.md"):

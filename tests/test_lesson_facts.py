@@ -1,7 +1,7 @@
 """The lesson page's numbers, placeholders, figure and build.
 
 Lesson 1.2.39's page (lessons/1.2.39-numerical-differentiation/index.md) types in no
-measured number: ``site/hooks/lesson_facts.py`` fills placeholders from the facts module
+measured number: ``grader/site/placeholders.py`` fills placeholders from the facts module
 the lesson's ``facts.py`` and from the manifest at build time. These tests check
 
 - that the facts say what the prose claims about them (if a change in the code moved a
@@ -16,23 +16,20 @@ the lesson's ``facts.py`` and from the manifest at build time. These tests check
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.site_support import run_build
 from tests.support import ROOT
 
 LESSON = ROOT / "lessons" / "1.2.39-numerical-differentiation"
 PAGE = LESSON / "index.md"
-HOOK = ROOT / "site" / "hooks" / "lesson_facts.py"
 FACTS = ROOT / "lessons" / "1.2.39-numerical-differentiation" / "facts.py"
-MKDOCS = Path(sys.executable).with_name("mkdocs")
 ANCHORS = [
     "questions", "objectives", "core-ideas", "forward-difference", "step-size", "round-off",
     "total-error", "sampled-data", "central-difference", "truncation-error", "observed-order",
@@ -45,14 +42,17 @@ ANCHORS = [
 def _load(path: Path, name: str):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # as MkDocs does for hooks; dataclasses need it
+    sys.modules[name] = module  # dataclasses look their module up here
     spec.loader.exec_module(module)
     return module
 
 
 @pytest.fixture(scope="module")
 def hook():
-    return _load(HOOK, "lesson_facts_hook_under_test")
+    """The placeholder module the site's generation step uses."""
+    from grader.site import placeholders
+
+    return placeholders
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +68,6 @@ def facts(module):
 @pytest.fixture(scope="module")
 def context(hook):
     return hook.lesson_context(ROOT, LESSON / "lesson.toml")
-
-
-def _mkdocs_env() -> dict:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 # -- The facts say what the prose says ------------------------------------------------------
@@ -323,14 +319,7 @@ def test_the_lesson_metadata_comes_from_the_manifest(context):
 
 def test_strict_build_succeeds_and_fills_every_placeholder(tmp_path):
     out = tmp_path / "site"
-    done = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        env=_mkdocs_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_build(ROOT, out)
     assert done.returncode == 0, done.stderr[-3000:]
     html = (out / "1.2.39-numerical-differentiation" / "index.html").read_text(encoding="utf-8")
     assert "[[" not in html
@@ -348,21 +337,16 @@ def test_an_unknown_placeholder_fails_the_build(tmp_path):
     root.mkdir()
     for name in ("lessons", "exercises", "solutions", "grader", "site"):
         shutil.copytree(
-            ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__", "_build")
+            ROOT / name,
+            root / name,
+            ignore=shutil.ignore_patterns("__pycache__", "_build", "_docs"),
         )
     shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     page = root / PAGE.relative_to(ROOT)
     page.write_text(
         page.read_text(encoding="utf-8") + "\n[[fact:no_such_fact]]\n", encoding="utf-8"
     )
-    done = subprocess.run(
-        [str(MKDOCS), "build", "--strict"],
-        cwd=root,
-        env=_mkdocs_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_build(root)
     assert done.returncode != 0
     output = done.stdout + done.stderr
     assert "[[fact:no_such_fact]]" in output and "index.md" in output

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.site_support import run_build
 from tests.support import ROOT, course
 
 OLD, NEW = "1.2.39", "1.2.98"
@@ -75,13 +76,7 @@ def test_the_new_lessons_solutions_get_full_marks(two_lessons):
 
 def test_the_site_builds_strictly_with_both_lessons(two_lessons, tmp_path):
     out = tmp_path / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=two_lessons,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_build(two_lessons, out)
     assert done.returncode == 0, done.stderr[-3000:]
     folder = out / f"{NEW}-numerical-differentiation"
     assert (folder / "index.html").is_file() and (folder / "quiz.html").is_file()

@@ -25,7 +25,7 @@ import pytest
 from grader import catalog
 from grader.learner.progress import ItemProgress, LessonProgress
 from grader.quiz.model import load_quiz, quiz_path
-from tests.site_support import built_site, copy_course, mkdocs_env, run_build
+from tests.site_support import ENGINES, built_site, copy_course, mkdocs_env, run_build
 from tests.support import ROOT
 
 LESSON = catalog.load(ROOT).lesson("1.2.39")
@@ -298,12 +298,21 @@ def _listening(port: int) -> set[str]:
     return found
 
 
-def test_course_site_serve_serves_on_loopback_only(tmp_path):
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url) as reply:
+            return reply.read().decode()
+    except OSError:
+        return None
+
+
+def test_course_site_serve_serves_on_loopback_only_and_regenerates_on_a_change(tmp_path):
+    root = copy_course(tmp_path)
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "grader", "site", "serve", "--port", str(port)],
-        cwd=ROOT,
+        cwd=root,
         env=mkdocs_env(),
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -330,6 +339,14 @@ def test_course_site_serve_serves_on_loopback_only(tmp_path):
         # `course site serve` became the server itself (exec): a signal reaches MkDocs
         command = Path(f"/proc/{server.pid}/cmdline").read_bytes().split(b"\0")
         assert b"mkdocs" in command and b"serve" in command, command
+        # A change to a source page is generated again and served, placeholders filled.
+        home = root / "lessons" / "index.md"
+        home.write_text(home.read_text(encoding="utf-8") + "\n\nFresh words.\n", encoding="utf-8")
+        deadline, fresh = time.monotonic() + 240, None
+        while time.monotonic() < deadline and not (fresh and "Fresh words" in fresh):
+            time.sleep(0.5)
+            fresh = _fetch(f"http://127.0.0.1:{port}/index.html")
+        assert fresh and "Fresh words" in fresh, (tmp_path / "serve.log").read_text()[-3000:]
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # its own session: the server and any child
         try:
@@ -346,3 +363,44 @@ def test_pyproject_lists_playwright_for_the_browser_tests():
         "optional-dependencies"
     ]["test"]
     assert any(e.startswith("playwright") for e in extras)
+
+
+# -- Two builders, one site ------------------------------------------------------------------
+
+
+def _content(html: str) -> str:
+    """The page's own content: the article, without the theme's header, nav and footer."""
+    start = html.find("<article")
+    return html[start : html.find("</article>", start)] if start >= 0 else html
+
+
+def _anchors(html: str) -> set[str]:
+    return set(re.findall(r'<h[1-6][^>]* id="([^"]+)"', _content(html)))
+
+
+def _links(html: str) -> set[str]:
+    """The links of the content to pages and sections of the site (not the outside)."""
+    found = re.findall(r'<a [^>]*href="([^"]*)"', _content(html))
+    return {link.removeprefix("./") for link in found if not re.match(r"[a-z]+:", link)}
+
+
+def test_mkdocs_and_zensical_build_the_same_site_from_the_generated_pages():
+    """Both builders run over the same generated folder (``course site build --engine``):
+    the same pages, with the same headings' anchors and the same links between pages in
+    their content, every placeholder filled, and the figures there."""
+    sites = {engine: built_site(engine) for engine in ENGINES}
+    pages = {
+        engine: sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+        for engine, site in sites.items()
+    }
+    assert pages["mkdocs"] == pages["zensical"]
+    assert f"{FOLDER}/quiz.html" in pages["mkdocs"] and f"{FOLDER}/homework.html" in pages["mkdocs"]
+    for page in pages["mkdocs"]:
+        html = {e: (site / page).read_text(encoding="utf-8") for e, site in sites.items()}
+        assert _anchors(html["mkdocs"]) == _anchors(html["zensical"]), page
+        assert _links(html["mkdocs"]) == _links(html["zensical"]), page
+        for text in html.values():
+            assert "[[" not in _content(text), page  # every fact and field filled
+    for site in sites.values():
+        figure = site / FOLDER / "figures" / "error-vs-step.svg"
+        assert figure.read_bytes().lstrip().startswith(b"<?xml")

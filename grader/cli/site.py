@@ -21,13 +21,20 @@ def site_group() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Where to write the site (default: site/_build/).",
 )
-def site_build(site_dir: Path | None) -> None:
-    """Build the site strictly (a broken link or anchor fails the build)."""
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="The site builder run over the generated pages.",
+)
+def site_build(site_dir: Path | None, engine: str) -> None:
+    """Generate the pages, then build the site strictly (a broken link or anchor fails)."""
     from grader.site import builder as site_mod
 
     cat = load_catalog()
     try:
-        code, out = site_mod.build(cat.root, site_dir)
+        code, out = site_mod.build(cat.root, site_dir, engine)
     except site_mod.SiteError as exc:
         raise UsageError(str(exc)) from None
     if code == 0:
@@ -38,11 +45,11 @@ def site_build(site_dir: Path | None) -> None:
 @site_group.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 def site_serve(port: int) -> None:
-    """Serve the site at http://127.0.0.1:PORT/, rebuilding it when a page changes."""
+    """Serve the site at http://127.0.0.1:PORT/, generating and rebuilding it on a change."""
     from grader.site import builder as site_mod
 
     cat = load_catalog()
     try:
-        site_mod.serve(cat.root, port)  # does not return: the process becomes the server
+        site_mod.serve(cat.root, port)  # until Ctrl-C
     except site_mod.SiteError as exc:
         raise UsageError(str(exc)) from None

@@ -1,9 +1,10 @@
 """The numbers and the figure of lesson 1.2.39, Numerical Differentiation, computed.
 
 The lesson page never types a measured number in. It writes a placeholder such as
-``[[fact:forward_best_step]]``; at build time the hook ``site/hooks/lesson_facts.py``
-imports this module, calls :func:`facts` and puts the formatted value in its place. The
-figure of the page comes from :func:`figures` the same way. ``tests/test_lesson_facts.py``
+``[[fact:forward_best_step]]``; when the site's pages are generated,
+``grader/site/placeholders.py`` imports this module, calls :func:`facts` and puts the
+formatted value in its place. The figure of the page comes from :func:`figures` the same
+way. ``tests/test_lesson_facts.py``
 checks that every claim the prose makes about these numbers holds.
 
 The contract with the hook (any lesson may have a ``facts.py`` of its own):

@@ -1,4 +1,4 @@
-"""MkDocs hook: computed numbers, manifest fields and generated figures in lesson pages.
+"""Placeholders in lesson pages: computed numbers, manifest fields, and generated figures.
 
 A lesson page never types in a measured number, an exercise title or the lesson's
 metadata; it writes a placeholder that this hook replaces before Markdown is converted:
@@ -26,9 +26,8 @@ metadata; it writes a placeholder that this hook replaces before Markdown is con
 Any other ``[[word:...]]`` stops the build with a message naming the page, the
 placeholder and what was probably meant: a typo must never reach a learner as raw text.
 The facts module's ``figures()`` files (SVG bytes by path relative to the lesson folder)
-are added to the site with ``File.generated``, so nothing is written into the sources.
-
-Register in mkdocs.yml: ``hooks: [site/hooks/lesson_facts.py]``.
+are written beside the generated pages (:mod:`.generate`); nothing is written into the
+sources.
 """
 
 from __future__ import annotations
@@ -41,9 +40,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
 
 PLACEHOLDER = re.compile(r"\[\[([A-Za-z_]+):([^\[\]\n]+?)\]\]")
 FACTS_FILE = "facts.py"  # in the lesson's own folder
@@ -65,7 +61,7 @@ LESSON_FIELDS = (
 EXERCISE_FIELDS = ("title", "heading", "command", "stub", "points", "difficulty", "section", "kind")
 
 
-class PlaceholderError(PluginError):
+class PlaceholderError(ValueError):
     """A placeholder that names nothing, or a lesson whose facts cannot be computed."""
 
 
@@ -133,11 +129,7 @@ class LessonContext:
 
 def lesson_context(root: Path, manifest: Path) -> LessonContext:
     """The context of the lesson whose manifest is ``manifest``, validated by the catalogue."""
-    try:
-        from grader.catalog import ManifestError, load_lesson
-    except ImportError:  # mkdocs run without the course installed: use the checkout's copy
-        sys.path.append(str(root))
-        from grader.catalog import ManifestError, load_lesson
+    from grader.catalog import ManifestError, load_lesson
 
     try:
         lesson = load_lesson(manifest, root)
@@ -334,42 +326,3 @@ def render(markdown: str, context: LessonContext | None, where: str, depth: int 
 def placeholders(markdown: str) -> list[str]:
     """Every placeholder in ``markdown``, as written."""
     return [m.group(0) for m in PLACEHOLDER.finditer(markdown)]
-
-
-# -- MkDocs events --------------------------------------------------------------------------
-
-_state: dict = {}
-
-
-def _context_for(folder: str) -> LessonContext | None:
-    contexts = _state.setdefault("contexts", {})
-    if folder not in contexts:
-        manifest = Path(_state["docs_dir"]) / folder / "lesson.toml"
-        contexts[folder] = lesson_context(_state["root"], manifest) if manifest.is_file() else None
-    return contexts[folder]
-
-
-def on_config(config):
-    _state.clear()  # a new build (or a `mkdocs serve` reload): compute everything afresh
-    _state["root"] = Path(config.config_file_path).resolve().parent
-    _state["docs_dir"] = Path(config.docs_dir).resolve()
-    return config
-
-
-def on_files(files: Files, config) -> Files:
-    docs_dir = Path(_state["docs_dir"])
-    for manifest in sorted(docs_dir.glob("*/lesson.toml")):
-        folder = manifest.parent.name
-        context = _context_for(folder)
-        for relative, content in context.figures().items():
-            files.append(File.generated(config, f"{folder}/{relative}", content=content))
-    return files
-
-
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    src = page.file.src_uri
-    folder = src.split("/", 1)[0] if "/" in src else ""
-    context = _context_for(folder) if folder else None
-    if context is None and not PLACEHOLDER.search(markdown):
-        return markdown
-    return render(markdown, context, f"{Path(config.docs_dir).name}/{src}")

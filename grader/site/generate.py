@@ -1,0 +1,188 @@
+"""The course's own step before any site builder runs: every page as plain Markdown.
+
+``generate(root)`` writes, into ``site/_docs/`` (ignored by git):
+
+- ``docs/``: the hand-written pages of ``lessons/`` with every placeholder filled
+  (:mod:`.placeholders`), the home page's blocks filled and a project page's hints added;
+  the generated pages (exercise statements, quiz, homework, the next lesson as coming:
+  :mod:`.pages`); each lesson's figures; and the vendored assets (``site/assets/``);
+- ``mkdocs.yml``: the repository's ``mkdocs.yml`` (theme, Markdown extensions, search)
+  with the docs folder, the output folder and the navigation (:mod:`.nav`) filled in.
+
+A builder then runs over plain Markdown and files, with no hook and no plugin beyond
+what Material's own feature set provides: MkDocs (``mkdocs build -f site/_docs/mkdocs.yml``)
+or Zensical, which reads the same file. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from grader.catalog import PRIVATE
+from grader.site import nav, pages
+from grader.site.lessons import PageError, load_lessons
+from grader.site.placeholders import PLACEHOLDER, PlaceholderError, lesson_context, render
+
+GENERATED = Path("site") / "_docs"  # relative to the repository; ignored by git
+BUILD_DIR = Path("site") / "_build"
+ASSETS = Path("site") / "assets"
+MARKER = re.compile(r"<!--\s*course:([a-z-]+)\s*-->")
+# What the configuration may not keep: the generated one says where everything is.
+CONFIG_KEYS_SET_HERE = ("docs_dir", "site_dir", "nav", "hooks", "watch", "exclude_docs")
+NOT_PUBLISHED = (".py", ".toml", ".pyc")
+
+
+class GenerateError(Exception):
+    """A page cannot be generated; the message says from which file and why."""
+
+
+@dataclass(frozen=True)
+class Generated:
+    docs: Path  # the plain docs folder
+    config: Path  # the builders' configuration
+    site_dir: Path  # where the builder writes the site
+
+
+def generate(root: Path, site_dir: Path | None = None) -> Generated:
+    """Write the plain docs folder and its configuration; see the module's docstring."""
+    root = Path(root).resolve()
+    out = root / GENERATED
+    docs = out / "docs"
+    site_dir = Path(site_dir).resolve() if site_dir is not None else root / BUILD_DIR
+    source = root / "lessons"
+    _CONTEXTS.clear()
+    try:
+        lessons = load_lessons(root, source)
+        written = _written_pages(root, source, lessons)
+        generated = pages.generated_pages(lessons, source)
+        files = {**_figures(root, lessons), **_filled(root, lessons, generated)}
+        navigation = nav.course_nav(_base(root).get("nav") or [], lessons, source)
+    except (PageError, PlaceholderError) as exc:
+        raise GenerateError(str(exc)) from exc
+    for path in generated:
+        if path in written:
+            raise GenerateError(f"lessons/{path} is generated; remove the file of that name")
+    if docs.exists():
+        shutil.rmtree(docs)
+    for relative, content in {**written, **files}.items():
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode())
+    _copy_assets(root / ASSETS, docs / "assets")
+    config = out / "mkdocs.yml"
+    settings = {k: v for k, v in _base(root).items() if k not in CONFIG_KEYS_SET_HERE}
+    settings.update(docs_dir="docs", site_dir=str(site_dir), nav=navigation)
+    config.write_text(
+        "# Written by `course site build` (grader/site/generate.py) from ../../mkdocs.yml;\n"
+        "# edit that file, never this one.\n" + yaml.safe_dump(settings, sort_keys=False),
+        encoding="utf-8",
+    )
+    return Generated(docs, config, site_dir)
+
+
+def _base(root: Path) -> dict:
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        raise GenerateError(f"{path} is missing: the course site cannot be built without it.")
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _private(relative: Path, lessons: dict) -> bool:
+    parts = relative.parts
+    in_lesson = len(parts) > 1 and parts[0] in lessons
+    return relative.suffix in NOT_PUBLISHED or (in_lesson and parts[1] in PRIVATE)
+
+
+def _written_pages(root: Path, source: Path, lessons: dict) -> dict[str, str | bytes]:
+    """The hand-written files under lessons/, pages filled in, other files as they are."""
+    out: dict[str, str | bytes] = {}
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if not path.is_file() or "__pycache__" in relative.parts or _private(relative, lessons):
+            continue
+        key = relative.as_posix()
+        if path.suffix != ".md":
+            out[key] = path.read_bytes()
+            continue
+        text = path.read_text(encoding="utf-8")
+        folder = relative.parts[0] if len(relative.parts) > 1 else ""
+        if key == "index.md":
+            text = _home(root, text, lessons)
+        lesson = lessons.get(folder)
+        if lesson is not None and relative.name == "project.md":
+            for project in [e for e in lesson.exercises if e.kind == "project"][:1]:
+                text += "\n\n## Hints {#project-hints}\n\n" + pages.hints_markdown(
+                    project,
+                    "Stuck on a part? Each hint says a little more. In the terminal, "
+                    f"`course hint {project.id}` shows them one at a time.",
+                )
+        out[key] = _fill(root, folder, text, f"lessons/{key}", lessons)
+    return out
+
+
+def _filled(root: Path, lessons: dict, generated: dict[str, str]) -> dict[str, str]:
+    return {
+        path: _fill(root, path.split("/", 1)[0], text, f"(generated) {path}", lessons)
+        for path, text in generated.items()
+    }
+
+
+# The placeholder context of each lesson folder, made once per generation (a build, or a
+# rebuild while serving, computes the facts afresh: generate() empties it first).
+_CONTEXTS: dict = {}
+
+
+def _context(root: Path, folder: str, lessons: dict):
+    if folder not in lessons:
+        return None
+    if folder not in _CONTEXTS:
+        _CONTEXTS[folder] = lesson_context(root, root / "lessons" / folder / "lesson.toml")
+    return _CONTEXTS[folder]
+
+
+def _fill(root: Path, folder: str, text: str, where: str, lessons: dict) -> str:
+    context = _context(root, folder, lessons)
+    if context is None and not PLACEHOLDER.search(text):
+        return text
+    return render(text, context, where)
+
+
+def _figures(root: Path, lessons: dict) -> dict[str, bytes]:
+    out = {}
+    for folder in lessons:
+        for relative, content in _context(root, folder, lessons).figures().items():
+            out[f"{folder}/{relative}"] = content
+    return out
+
+
+def _home(root: Path, text: str, lessons: dict) -> str:
+    readme = root / "README.md"
+
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "readme":
+            if not readme.is_file():  # a partial copy of the course
+                return "The commands are at the top of `README.md`."
+            return pages.readme_commands(readme.read_text(encoding="utf-8"))
+        if name == "map":
+            return pages.render_map(lessons, "index.md")
+        raise GenerateError(
+            f"lessons/index.md: unknown marker <!-- course:{name} -->; "
+            "use <!-- course:readme --> or <!-- course:map -->"
+        )
+
+    return MARKER.sub(fill, text)
+
+
+def _copy_assets(assets: Path, target: Path) -> None:
+    for path in sorted(p for p in assets.rglob("*") if p.is_file()):
+        if path.suffix == ".md":
+            continue  # notes for maintainers (versions, licences), not pages
+        destination = target / path.relative_to(assets)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
