@@ -5,6 +5,7 @@ a matrix product where an elementwise one belongs is named by its words."""
 
 import pytest
 
+from grader.grading import source_notes
 from grader.grading.plugin import GENERAL_ADVICE, MESSAGE_ADVICE, explain
 from tests.support import course
 
@@ -85,3 +86,35 @@ def test_a_refusal_by_the_learners_own_check_is_said_as_such(tmp_path):
     own = [m for m in messages if "from a check of your own (your file, line 7)" in m]
     assert own and "a gradient needs two variables" in own[0], messages
     assert not any("setting an array element" in m for m in own), own
+
+
+# -- What the source shows and values cannot ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source,words",
+    [
+        ("def f(a, b):\n    max = max(a, b)\n    return max\n", "assigns to max"),
+        ("def f(xs, out=[]):\n    out.append(1)\n    return out\n", "out=[] is made once"),
+        (
+            "def f(h):\n    if h == 0:\n        raise ValueError('h')\n        return 1 / h\n",
+            "Line 4 of your file can never run",
+        ),
+    ],
+)
+def test_a_python_slip_in_the_source_is_noted(source, words):
+    (note,) = source_notes.notes(source)
+    assert words in note
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(a, b):\n    sum = a + b\n    return sum\n",  # the built-in is never called
+        "def f(xs, out=[]):\n    return len(out) + len(xs)\n",  # the default never changes
+        "def f(h):\n    if h == 0:\n        raise ValueError('h')\n    return 1 / h\n",
+        "def f(:\n",  # does not parse: nothing to say
+    ],
+)
+def test_nothing_is_noted_where_nothing_goes_wrong(source):
+    assert source_notes.notes(source) == []

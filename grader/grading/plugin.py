@@ -15,6 +15,7 @@ Checks may carry ``@pytest.mark.points(w)`` (relative weight, default 1) and
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ import numpy as np
 import pytest
 
 from grader.catalog import Exercise
+from grader.grading import source_notes
 from grader.grading.checks import CheckFailed, show
 from grader.grading.results import Check
 from grader.sandbox.workers import CallResult, LearnerError, Sandbox, WorkerFailure
@@ -230,12 +232,34 @@ MESSAGE_ADVICE = (
         "first.",
     ),
     (
+        "TypeError",
+        "object is not callable",
+        "A value was called like a function: a name that held a function holds a number or "
+        "an array by then. Often a variable named like a built-in (sum, max, min, abs, len) "
+        "or like one of your own functions hides it: give the variable another name.",
+    ),
+    (
         "IndexError",
         "too many indices",
         "An array was indexed with more indices than it has dimensions, such as x[i, j] on a "
         "flat array: check the shape of what you index.",
     ),
 )
+
+
+def _with_source_notes(message: str, target: Target) -> str:
+    """The first failing check's message, with what the learner's source shows that
+    values cannot (:mod:`grader.grading.source_notes`)."""
+    path = Path(target.submission)
+    if path.suffix != ".py":
+        return message
+    try:
+        found = source_notes.notes(path.read_bytes()[: source_notes.MAX_SOURCE + 1])
+    except OSError:
+        return message
+    # Advice that already said it (a hidden built-in) is not said twice.
+    found = [n for n in found if not ("another name" in n and "another name" in message)]
+    return " ".join([message.rstrip(), *found]) if found else message
 
 
 def explain(info: dict, advice: dict[str, str], function: str = "") -> str:
@@ -249,6 +273,14 @@ def explain(info: dict, advice: dict[str, str], function: str = "") -> str:
     3. the suite's advice by type alone ("KeyError"), then :data:`GENERAL_ADVICE`."""
     message = info.get("message", "")
     names = info.get("mro") or [info.get("type", "")]
+    local = re.search(r"local variable '(\w+)'", message)
+    if "UnboundLocalError" in names and local and local.group(1) in source_notes.CALLED_BUILTINS:
+        name = local.group(1)
+        return (
+            f"{name} is assigned somewhere in this function, which makes {name} a local "
+            f"variable in ALL of it: the built-in {name}() is hidden even on the lines before "
+            f"that assignment. Give the variable another name than {name}."
+        )
 
     def worded(prefix: str) -> str:
         for key, text in advice.items():
@@ -440,6 +472,8 @@ class GraderPlugin:
                 advice = getattr(getattr(item, "module", None), "ERROR_ADVICE", None)
                 check.message = learner_message(error, exercise, advice)
                 check.unwritten = unwritten_function(error)
+                if not check.unwritten and not any(not c.passed for c in target.checks):
+                    check.message = _with_source_notes(check.message, target)
                 if isinstance(error, CheckFailed) and error.section:
                     check.section = error.section
         proxy = getattr(item, "grader_submission", None)

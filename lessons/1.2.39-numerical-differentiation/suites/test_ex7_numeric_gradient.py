@@ -457,25 +457,25 @@ def changed_x(submission, f, point: np.ndarray) -> str:
     )
 
 
+def check_squares(submission, f, point: np.ndarray, why: str) -> None:
+    """The learner's gradient of the sum of squares f at ``point`` is 2 * point, within the
+    round-off of central differences with the default step; ``why`` explains a miss."""
+    got = gradient_of(submission, f, point)
+    bound = roundoff(float(np.sum(point**2)), point, 2 * point, 1e-5)
+    check_gradient(submission, f, point, 1e-5, got, 2 * point, bound, why=why)
+
+
 @pytest.mark.points(3)
 def test_gradient_of_x_squared_plus_y_squared(submission, rng):
     """f(x, y) = x**2 + y**2: the gradient is (2x, 2y), to round-off."""
     f = watched("sum_of_squares")
     for scale in (1.0, 100.0):
         point = rng.normal(size=2) * scale
-        got = gradient_of(submission, f, point)
-        bound = roundoff(float(point @ point), point, 2 * point, 1e-5)
-        check_gradient(
-            submission,
-            f,
-            point,
-            1e-5,
-            got,
-            2 * point,
-            bound,
-            why="Move one coordinate at a time by +h and -h and divide the change "
-            "in f by 2h; for squares the central difference is exact.",
+        why = (
+            "Move one coordinate at a time by +h and -h and divide the change in f by 2h; "
+            "for squares the central difference is exact."
         )
+        check_squares(submission, f, point, why)
 
 
 @pytest.mark.points(2)
@@ -531,19 +531,11 @@ def test_other_shapes_including_a_single_entry(submission, rng):
     f = watched("sum_of_squares")
     for shape in ((1,), (2, 2, 3)):
         point = rng.normal(size=shape) * 3
-        got = gradient_of(submission, f, point)
-        bound = roundoff(float(np.sum(point**2)), point, 2 * point, 1e-5)
-        check_gradient(
-            submission,
-            f,
-            point,
-            1e-5,
-            got,
-            2 * point,
-            bound,
-            why="Loop over every entry whatever the number of dimensions, e.g. over "
-            "range(x.size) on a flattened copy, and reshape the result at the end.",
+        why = (
+            "Loop over every entry whatever the number of dimensions, e.g. over range(x.size) "
+            "on a flattened copy, and reshape the result at the end."
         )
+        check_squares(submission, f, point, why)
 
 
 @pytest.mark.points(2)
