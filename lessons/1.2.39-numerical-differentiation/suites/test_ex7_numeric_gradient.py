@@ -148,13 +148,23 @@ def same_point(points: list, x: np.ndarray, h: float) -> str:
         else:
             places.add("")
     where = places.pop() if len(places) == 1 else ""
+    causes = (
+        # f never saw a step at all: the steps went elsewhere, or were undone in time.
+        ". f never saw a step. Likely causes: a step undone before the call, or entries "
+        "moved in a copy while f is called with another array: x.flatten(), np.copy(x) "
+        "and .copy() each make a new array, so moving its entries does not move the array "
+        "you pass to f. Move the entries of x.reshape(-1), a view of your copy, or call f "
+        "with the moved copy reshaped"
+        if where.startswith("both at x itself")
+        else " (a -h copy that never moved, a step undone before the call, or both copies "
+        "moved the same way all give this)"
+    )
     return (
         "0 in every entry (up to round-off), though f is not constant: for each entry i "
         f"your code called f twice at one and the same point{f' (here {where})' if where else ''}"
         ", so the two values cancel and no difference holds a slope. The two evaluations "
         "must be at two points: a copy with x_i moved by +h and another copy with x_i moved "
-        "by -h (a -h copy that never moved, a step undone before the call, or both copies "
-        "moved the same way all give this)"
+        f"by -h{causes}"
     )
 
 

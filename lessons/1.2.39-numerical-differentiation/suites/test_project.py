@@ -1213,6 +1213,37 @@ def _check_report(
     )
 
 
+def _difference_cause(name: str, got: float, analytic, numbers) -> str:
+    """Words for a reported difference of ``name`` that no relative difference can be: the
+    precedence slip ||a - b|| / ||a|| + ||b|| (matched against this parameter's own
+    vectors), or any value above 1, or ""."""
+    a = np.asarray(analytic, dtype=float).ravel()
+    b = np.asarray(numbers, dtype=float).ravel()
+    norm_a, norm_b, gap = (float(np.linalg.norm(v)) for v in (a, b, a - b))
+    right = relative(a, b)
+    with np.errstate(all="ignore"):
+        slips = [gap / norm_a + norm_b, gap / norm_b + norm_a]
+    if any(
+        np.isfinite(slip)
+        and abs(slip - right) > 1e-3 * abs(slip)
+        and abs(got - slip) <= 1e-4 * abs(slip) + 1e-9
+        for slip in slips
+    ):
+        return (
+            f" It equals ||a - b|| / ||a|| + ||b|| for {name}'s analytic and numeric entries: "
+            "Python divides before it adds (operator precedence), so only one norm was "
+            "the denominator and the other was added afterwards. The whole sum "
+            "||a|| + ||b|| is the denominator, so it needs its own parentheses."
+        )
+    if got > 1:
+        return (
+            " A relative difference ||a - b|| / (||a|| + ||b||) is never above 1, since "
+            "||a - b|| <= ||a|| + ||b||: a value above 1 points at the formula itself, "
+            "not at the gradients."
+        )
+    return ""
+
+
 def _report_agrees(submission, report, gradients, numbers, expected, bugged, story):
     call = call_text(submission)
     overall = whole(gradients, numbers)
@@ -1244,7 +1275,8 @@ def _report_agrees(submission, report, gradients, numbers, expected, bugged, sto
                 f"{call}[{name!r}]['difference']",
                 rtol=1e-3,
                 section=RELATIVE,
-                why=f"{story} The grader's own check of {name} alone gives "
+                why=_difference_cause(name, got["difference"], analytic, numbers[name]).strip()
+                or f"{story} The grader's own check of {name} alone gives "
                 f"{expected[name]:.6g}: compare only {name}'s analytic and numeric "
                 "entries, with ||a - b|| / (||a|| + ||b||).",
             )
@@ -1260,9 +1292,13 @@ def _report_agrees(submission, report, gradients, numbers, expected, bugged, sto
             checks.true(
                 0 <= got["difference"] < QUIET,
                 f"{call}[{name!r}]['difference'] is {got['difference']:.6g}, but {name}'s "
-                f"gradient is correct in this case. {story} The grader's check of {name} alone "
-                f"gives {expected[name]:.3g}. Compare {name}'s entries only, in the same order "
-                "on both sides.",
+                f"gradient is correct in this case."
+                + (
+                    _difference_cause(name, got["difference"], analytic, numbers[name])
+                    or f" {story} The grader's check of {name} alone gives "
+                    f"{expected[name]:.3g}. Compare {name}'s entries only, in the same order "
+                    "on both sides."
+                ),
                 section=RELATIVE,
             )
         index = got["index"]
@@ -1310,7 +1346,8 @@ def test_part4_report_of_correct_gradients(submission, rng, net):
             checks.true(
                 0 <= got["difference"] < QUIET,
                 f"{call}[{name!r}]['difference'] is {got['difference']:.6g} for correct "
-                f"gradients; expected below {QUIET:g}.",
+                f"gradients; expected below {QUIET:g}."
+                + _difference_cause(name, got["difference"], gradients["d" + name], numbers[name]),
                 section=RELATIVE,
             )
             index = got["index"]
@@ -1384,7 +1421,10 @@ def test_part4_report_uses_central_differences_with_epsilon(submission, rng, net
                 f"{call}[{name!r}]['difference']",
                 rtol=0.05,
                 atol=1e-10,
-                why=f"With epsilon = 1e-3 the central difference of every entry is off by "
+                why=_difference_cause(
+                    name, got["difference"], gradients["d" + name], numbers[name]
+                ).strip()
+                or f"With epsilon = 1e-3 the central difference of every entry is off by "
                 f"~epsilon**2 (its truncation), so even correct gradients differ by about "
                 f"{expected[name]:.3g} in {name}. Use the epsilon argument, step both sides "
                 "of each entry, and compare with the numeric gradient you computed.",
