@@ -41,6 +41,7 @@ ERROR_ADVICE = {
 # Steps a learner may have written into the function instead of using the h passed in.
 OWN_STEPS = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10)
 OWN_STEP = "This is the forward difference with a step of"
+TINY = 1e-8  # below this, a ValueError for a usable step is a refusal of tiny steps
 
 
 def roundoff(f_size: float, h: float) -> float:
@@ -68,9 +69,15 @@ def call(submission, f, x, h):
             sign = (
                 " A negative step is allowed: it gives the backward difference, so refuse "
                 "only h == 0 and a non-finite h (not h < 0)."
-                if h < 0
+                if h < 0 and abs(h) >= TINY
                 else ""
             )
+            if abs(h) < TINY:
+                sign = (
+                    " A tiny step is still a valid step: refuse only h == 0 and a non-finite "
+                    "h, not a small |h|. Its slope may be inaccurate (round-off grows as h "
+                    "shrinks, which is this lesson's point), but it is a slope."
+                )
             checks.fail(
                 f"{text} raised ValueError{where} for the usable step h = {h:.6g}.{sign} "
                 "Raise ValueError only when h is 0, infinite or nan; any other step gives "
@@ -492,3 +499,15 @@ def test_zero_or_non_finite_step_raises_value_error(submission, rng):
         atol=1e-9,
         why="A usable step, once the check of h lets it through, gives the forward difference.",
     )
+    # Tiny steps, of either sign, are valid too: only 0 and non-finite steps are refused.
+    for tiny in (1e-13, -1e-300):
+        checks.close(
+            call(submission, f, x, tiny),
+            (f(x + tiny) - f(x)) / tiny,
+            submission.last_text,
+            rtol=1e-9,
+            atol=1e-9,
+            why="A tiny step is valid: its slope is (f(x + h) - f(x)) / h like any other, "
+            "however inaccurate round-off makes it.",
+            section=SECTION,
+        )

@@ -207,17 +207,18 @@ def moved_then_back(
 
 def _moved_then_back_words(sign: float, back: bool) -> str:
     first, other = ("+", "-") if sign > 0 else ("-", "+")
-    plus, minus = ("x_plus", "x_minus") if sign > 0 else ("x_minus", "x_plus")
+    moved, second = ("plus", "minus") if sign > 0 else ("minus", "plus")
     difference = "(f(x + h e_i) - f(x)) / (2h)" if sign > 0 else "(f(x) - f(x - h e_i)) / (2h)"
     there = f" (entry i moved there and back, to (x_i {first} h) {other} h)" if back else ""
     return (
         f"half a one-sided difference: for each entry i your code called f at x {first} h "
         f"e_i and then at x itself{there}, never at x {other} h e_i, so each entry is "
         f"{difference}, about half the slope for a small h. "
-        f"That is what a second point made by assignment gives: after {minus} = {plus} (or "
-        f"both = xf), the two names are one and the same array, so {minus}[i] {other}= h "
-        f"only moves back the entry that {plus}[i] {first}= h moved. An assignment does not "
-        "copy an array: give each point its own copy (.copy(), or np.array(...))"
+        f"The second point was not x {other} h e_i (for instance: a second point made by "
+        f"assignment, which is the same array; a {second} point copied from the already "
+        f"moved {moved} point; or {other}h applied to the moved point, which only moves it "
+        "back). Each of "
+        "the two points is x with only entry i moved, one by +h and the other by -h"
     )
 
 

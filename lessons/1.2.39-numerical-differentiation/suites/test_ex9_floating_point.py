@@ -37,10 +37,15 @@ ERROR_ADVICE = {
     "ZeroDivisionError": "In digits_lost this is a == b: a - b is 0, every digit cancels, "
     "and the answer is math.inf. Handle a == b before dividing by |a - b| (lesson section "
     "'Catastrophic cancellation').",
-    "ValueError": "If Python says 'math domain error', math.log10 or math.sqrt got a "
-    "negative number or zero: digits_lost compares sizes, |a|, |b| and |a - b|. In "
-    "optimal_step, a ValueError is right only for a method other than 'forward' and "
-    "'central'.",
+    "digits_lost:ValueError/math domain error": "math.log10 got zero or a negative "
+    "number: its argument must be a positive ratio. digits_lost compares sizes, |a|, |b| "
+    "and |a - b|, and for a != b the ratio max(|a|, |b|) / |a - b| is positive even when a "
+    "or b is 0 or their signs differ.",
+    "optimal_step:ValueError/math domain error": "math.sqrt (or another math function) got "
+    "a negative number: eps is positive and so is the scale max(1, |x|), so the step is a "
+    "root of a positive number.",
+    "optimal_step:ValueError": "In optimal_step, a ValueError is right only for a method "
+    "other than 'forward' and 'central'; for those two, any x and dtype give a step.",
     "digits_lost:TypeError/cannot be interpreted as an integer": "A whole number was "
     "needed and a float came. In digits_lost that is usually np.max (or np.amax) given two "
     "numbers, as MATLAB's max(a, b) takes them: NumPy's np.max takes ONE array, and reads "
@@ -400,6 +405,37 @@ def lost(submission, a, b):
     return call(submission, "digits_lost", a, b, shown=shown), shown
 
 
+def smaller_on_top(got, a: float, b: float) -> bool:
+    """``got`` is the count with min(|a|, |b|) where max(|a|, |b|) belongs, and the pair
+    tells the two apart (their counts differ by far more than the tolerance)."""
+    if not isinstance(got, int | float | np.integer | np.floating) or isinstance(got, bool):
+        return False
+    a, b = float(a), float(b)
+    small = min(abs(a), abs(b))
+    if small == 0 or a == b:
+        return False
+    wrong = max(0.0, math.log10(small / abs(a - b)))
+    if abs(wrong - digits(a, b)) <= 0.03:
+        return False
+    return abs(float(got) - wrong) <= 1e-9 * max(1.0, wrong)
+
+
+def check_digits_apart(submission, a: float, b: float) -> None:
+    """A pair further apart, in both orders. The smaller size on top is named only when
+    both orders give its count: one order alone could be |a| or |b| used by position."""
+    (got, shown), (back, _) = lost(submission, a, b), lost(submission, b, a)
+    if smaller_on_top(got, a, b) and smaller_on_top(back, b, a):
+        checks.fail(
+            f"{shown} returned {checks.show(got)} where {digits(a, b):.4g} digits are lost "
+            "(and so did the call with a and b swapped): that is log10(min(|a|, |b|) / "
+            "|a - b|), with the smaller of the two sizes on top. The digits lost are counted "
+            "against the larger one, max(|a|, |b|): the two agree for nearly equal numbers, "
+            "but not for numbers further apart, as here."
+        )
+    check_digits(submission, a, b)
+    check_digits(submission, b, a)
+
+
 def check_digits(submission, a, b, why: str = "") -> None:
     got, shown = lost(submission, a, b)
     if words := digits_mistake(got, digits(a, b)):
@@ -506,3 +542,14 @@ def test_digits_lost_edge_cases(submission, rng):
                 else "."
             ),
         )
+
+
+@pytest.mark.points(1)
+@pytest.mark.section("cancellation")
+def test_digits_lost_on_pairs_further_apart(submission, rng):
+    """Pairs further apart (|a - b| 10% to 30% of the larger), in either order: the count is
+    against the larger size, which nearly equal pairs cannot tell from the smaller one."""
+    for _ in range(2):
+        a = float(rng.choice([-1, 1]) * rng.uniform(2, 10))
+        b = a * (1 - float(rng.uniform(0.1, 0.3)))
+        check_digits_apart(submission, a, b)
