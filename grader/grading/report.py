@@ -22,7 +22,7 @@ import click
 from grader.catalog import Catalog, repo_root
 from grader.grading.results import SCHEMA_VERSION, ExerciseResult
 from grader.text import safe_text
-from grader.text.term import style, wrap
+from grader.text.term import DANGLING, close_cut, shorten, style, wrap
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -296,36 +296,14 @@ def _block(text: str, indent: str, fg: str | None = None) -> list[str]:
 
 def _summary(text: str, width: int) -> str:
     """Text that may hold the learner's words, as one line of at most ``width``."""
-    return _shorten(safe_text.terminal_line(text, newline=" "), width)
-
-
-# What a cut line must not end with before its "...": a mark that belongs to words after it.
-_DANGLING = " ,;:([{=+-*/|&"
-_ELLIPSIS = "..."
-
-
-def _shorten(text: str, width: int) -> str:
-    """One line of at most ``width`` characters: cut after a whole word (where one ends in
-    the last two thirds), never on a dangling mark such as "," or ";", and ended by "..."."""
-    line = " ".join(text.split())
-    if len(line) <= width:
-        return line
-    cut = line[: width - len(_ELLIPSIS) + 1]  # one more: a space there ends a whole word
-    space = cut.rfind(" ")
-    cut = cut[:space] if space >= (width - len(_ELLIPSIS)) // 3 else cut[:-1]
-    return _close(cut)
-
-
-def _close(cut: str) -> str:
-    """``cut``, the start of a longer text, ended by "..." after its last word."""
-    return cut.rstrip(_DANGLING + ".") + _ELLIPSIS  # "said." + "..." reads as four dots
+    return shorten(safe_text.terminal_line(text, newline=" "), width)
 
 
 def _title(title: str) -> str:
     """A check's title, the first line of its docstring: a sentence that goes on in the
     next line ends on a mark such as ";" or ",", and is shown cut, with "..."."""
     title = title.strip()
-    return _close(title) if title and title[-1] in _DANGLING else title
+    return close_cut(title) if title and title[-1] in DANGLING else title
 
 
 def _read(lesson, section: str) -> str:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.text.term import shorten
+
 TYPES = ("true_false", "single_choice", "multiple_choice", "numeric", "expression")
 CONDITIONS = ("depends_on", "denominator_depends_on", "limit", "equals")
 QUIZ_FILE = "quiz.toml"  # in the lesson folder, next to lesson.toml
@@ -212,7 +214,7 @@ def _question(table: Any, number: int, where: str) -> Question:
         id=qid,
         type=kind,
         prompt=prompt,
-        title=_text(table, "title", where, "") or _shorten(prompt),
+        title=_text(table, "title", where, "") or shorten(prompt, 70),
         explanation=_text(table, "explanation", where),
         section=_text(table, "section", where, ""),
         points=float(points),
@@ -326,11 +328,6 @@ def _condition(table: Any, variables: list[str], where: str) -> Condition:
         raise QuizError(f"{where}: '{check}' needs 'equals', an expression")
     at = _field(table, "at", str, where, "0")
     return Condition(check, _text(table, "message", where), symbol, at, equals)
-
-
-def _shorten(text: str, limit: int = 70) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 3].rstrip() + "..."
 
 
 def show_value(question: Question, value: Any) -> str:

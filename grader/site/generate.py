@@ -26,7 +26,13 @@ import yaml
 from grader.catalog import PRIVATE
 from grader.site import nav, pages
 from grader.site.lessons import PageError, load_lessons
-from grader.site.placeholders import PLACEHOLDER, PlaceholderError, lesson_context, render
+from grader.site.placeholders import (
+    PLACEHOLDER,
+    LessonContext,
+    PlaceholderError,
+    facts_module_path,
+    render,
+)
 
 GENERATED = Path("site") / "_docs"  # relative to the repository; ignored by git
 BUILD_DIR = Path("site") / "_build"
@@ -55,12 +61,17 @@ def generate(root: Path, site_dir: Path | None = None) -> Generated:
     docs = out / "docs"
     site_dir = Path(site_dir).resolve() if site_dir is not None else root / BUILD_DIR
     source = root / "lessons"
-    _CONTEXTS.clear()
     try:
         lessons = load_lessons(root, source)
-        written = _written_pages(root, source, lessons)
+        # Each lesson's placeholder context, lazy: its facts are computed on first use, once
+        # per generation (a rebuild while serving computes them afresh).
+        contexts = {
+            folder: LessonContext(lesson, facts_module_path(root, lesson.folder))
+            for folder, lesson in lessons.items()
+        }
+        written = _written_pages(root, source, lessons, contexts)
         generated = pages.generated_pages(lessons, source)
-        files = {**_figures(root, lessons), **_filled(root, lessons, generated)}
+        files = {**_figures(contexts), **_filled(contexts, generated)}
         navigation = nav.course_nav(_base(root).get("nav") or [], lessons, source)
     except (PageError, PlaceholderError) as exc:
         raise GenerateError(str(exc)) from exc
@@ -98,7 +109,9 @@ def _private(relative: Path, lessons: dict) -> bool:
     return relative.suffix in NOT_PUBLISHED or (in_lesson and parts[1] in PRIVATE)
 
 
-def _written_pages(root: Path, source: Path, lessons: dict) -> dict[str, str | bytes]:
+def _written_pages(
+    root: Path, source: Path, lessons: dict, contexts: dict
+) -> dict[str, str | bytes]:
     """The hand-written files under lessons/, pages filled in, other files as they are."""
     out: dict[str, str | bytes] = {}
     for path in sorted(source.rglob("*")):
@@ -121,41 +134,27 @@ def _written_pages(root: Path, source: Path, lessons: dict) -> dict[str, str | b
                     "Stuck on a part? Each hint says a little more. In the terminal, "
                     f"`course hint {project.id}` shows them one at a time.",
                 )
-        out[key] = _fill(root, folder, text, f"lessons/{key}", lessons)
+        out[key] = _fill(contexts.get(folder), text, f"lessons/{key}")
     return out
 
 
-def _filled(root: Path, lessons: dict, generated: dict[str, str]) -> dict[str, str]:
+def _filled(contexts: dict, generated: dict[str, str]) -> dict[str, str]:
     return {
-        path: _fill(root, path.split("/", 1)[0], text, f"(generated) {path}", lessons)
+        path: _fill(contexts.get(path.split("/", 1)[0]), text, f"(generated) {path}")
         for path, text in generated.items()
     }
 
 
-# The placeholder context of each lesson folder, made once per generation (a build, or a
-# rebuild while serving, computes the facts afresh: generate() empties it first).
-_CONTEXTS: dict = {}
-
-
-def _context(root: Path, folder: str, lessons: dict):
-    if folder not in lessons:
-        return None
-    if folder not in _CONTEXTS:
-        _CONTEXTS[folder] = lesson_context(root, root / "lessons" / folder / "lesson.toml")
-    return _CONTEXTS[folder]
-
-
-def _fill(root: Path, folder: str, text: str, where: str, lessons: dict) -> str:
-    context = _context(root, folder, lessons)
+def _fill(context, text: str, where: str) -> str:
     if context is None and not PLACEHOLDER.search(text):
         return text
     return render(text, context, where)
 
 
-def _figures(root: Path, lessons: dict) -> dict[str, bytes]:
+def _figures(contexts: dict) -> dict[str, bytes]:
     out = {}
-    for folder in lessons:
-        for relative, content in _context(root, folder, lessons).figures().items():
+    for folder, context in contexts.items():
+        for relative, content in context.figures().items():
             out[f"{folder}/{relative}"] = content
     return out
 

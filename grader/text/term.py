@@ -55,17 +55,27 @@ def style(
     return click.style(text, fg=fg, bold=bold, dim=dim)
 
 
+# What a cut line must not end with before its "...": a mark that belongs to words after it.
+DANGLING = " ,;:([{=+-*/|&"
+ELLIPSIS = "..."
+
+
 def shorten(text: str, width: int) -> str:
-    """One line of at most ``width`` characters, cut between words where one ends near
-    the limit (a word cut in the middle reads as a different word)."""
+    """One line of at most ``width`` characters: cut after a whole word (where one ends in
+    the last two thirds; a word cut in the middle reads as a different word), never on a
+    dangling mark such as "," or ";", and ended by "..."."""
     line = " ".join(text.split())
     if len(line) <= width:
         return line
-    cut = line[: width - 3]
+    cut = line[: width - len(ELLIPSIS) + 1]  # one more: a space there ends a whole word
     space = cut.rfind(" ")
-    if space >= (width - 3) * 2 // 3:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + "..."
+    cut = cut[:space] if space >= (width - len(ELLIPSIS)) // 3 else cut[:-1]
+    return close_cut(cut)
+
+
+def close_cut(cut: str) -> str:
+    """``cut``, the start of a longer text, ended by "..." after its last word."""
+    return cut.rstrip(DANGLING + ".") + ELLIPSIS  # "said." + "..." reads as four dots
 
 
 def wrap(text: str, indent: str = "", fg: str | None = None, *, dim: bool = False) -> list[str]:
