@@ -2,7 +2,8 @@
 
 Alternates `course grade 1.2.39 --solution` (every exercise, the project and the quiz in
 one pytest session) with `course grade 1.2.39.5 --solution`, and reports medians and their
-ratio (aim: the whole lesson costs at most 3x one exercise).
+ratio (aim: the whole lesson costs at most 3x one exercise). `--lesson 1.2.40` does the
+same for another lesson (its fifth exercise as the one), `--exercise` picks the one.
 
 With --breakdown it also times, in the same alternation, one grading session of the
 lesson's items that do not use SymPy and one of the two that do (1.2.39.6 and the quiz),
@@ -11,7 +12,8 @@ through `grader.grading.runner` (no CLI), to show where the lesson's time goes.
 With --against REF (a commit, branch or tag) it also times both commands in a temporary
 git worktree of REF, in the same alternation: a before-and-after of a change.
 
-    .venv/bin/python bench/lesson_speed.py [--runs 9] [--breakdown] [--against REF]
+    .venv/bin/python bench/lesson_speed.py [--runs 9] [--lesson 1.2.39] [--exercise ID]
+        [--breakdown] [--against REF]
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from grader.grading import runner
 cat = catalog.load()
 wanted = set(sys.argv[2:]) if sys.argv[1] == "only" else None
 skipped = set(sys.argv[2:]) if sys.argv[1] == "except" else set()
-items = [e for e in cat.lesson("1.2.39").exercises
+items = [e for e in cat.lesson("1.2.39").exercises  # --breakdown is of 1.2.39
          if (wanted is None or e.id in wanted) and e.id not in skipped]
 runner.grade([(e, e.path(e.solution)) for e in items])
 os._exit(0)
@@ -71,10 +73,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--breakdown", action="store_true")
     parser.add_argument("--against", metavar="REF", help="also time this commit, alternated")
+    parser.add_argument("--lesson", default="1.2.39")
+    parser.add_argument("--exercise", help="the one exercise (default: the lesson's fifth)")
     options = parser.parse_args()
+    exercise = options.exercise or f"{options.lesson}.5"
     course = [sys.executable, "-m", "grader", "grade"]  # -m: the checkout in cwd is graded
-    lesson, one = [*course, "1.2.39", "--solution"], [*course, "1.2.39.5", "--solution"]
-    commands = {"lesson 1.2.39": (lesson, ROOT), "exercise 1.2.39.5": (one, ROOT)}
+    lesson, one = [*course, options.lesson, "--solution"], [*course, exercise, "--solution"]
+    commands = {"lesson": (lesson, ROOT), "exercise": (one, ROOT)}
     if options.breakdown:
         session = [sys.executable, "-c", SESSION]
         commands["items without SymPy"] = ([*session, "except", *SYMPY_ITEMS], ROOT)
@@ -85,16 +90,17 @@ def main() -> None:
             commands[f"lesson @ {options.against}"] = (lesson, other)
             commands[f"exercise @ {options.against}"] = (one, other)
         times = measure(commands, options.runs)
+    print(f"lesson = course grade {options.lesson}; exercise = course grade {exercise}")
     report(times, options.runs, options.against)
 
 
 def report(times: dict[str, list[float]], runs: int, against: str | None) -> None:
     medians = {name: statistics.median(v) for name, v in times.items()}
-    one = medians["exercise 1.2.39.5"]
+    one = medians["exercise"]
     print(f"{'command':<22} {'median s':>9} {'min s':>7} {'/ one':>7}  ({runs} runs each)")
     for name, values in times.items():
         print(f"{name:<22} {medians[name]:>9.3f} {min(values):>7.3f} {medians[name] / one:>6.2f}x")
-    print(f"lesson / one exercise: {medians['lesson 1.2.39'] / one:.2f}x (aim <= 3x)")
+    print(f"lesson / one exercise: {medians['lesson'] / one:.2f}x (aim <= 3x)")
     if against:
         before = medians[f"lesson @ {against}"] / medians[f"exercise @ {against}"]
         print(f"at {against}: {before:.2f}x")

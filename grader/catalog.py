@@ -120,10 +120,19 @@ class Lesson:
         when 'course site build' has made it, since the source holds placeholders)."""
         page = Path(self.page)
         built = Path("site/_build") / page.parent / "index.html"
-        root = repo_root()
-        if page.name == "index.md" and (root / built).is_file():
+        if page.name == "index.md" and _built_with(repo_root() / built, anchor):
             return f"{built.as_posix()}#{anchor}" if anchor else built.as_posix()
         return f"{self.folder}/{page.name}#{anchor}" if anchor else self.folder
+
+
+def _built_with(path: Path, anchor: str) -> bool:
+    """Whether a built page exists and has ``anchor``: a site built before a lesson arrived
+    holds a "coming" page in its place, which has none of the lesson's sections."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return not anchor or f'id="{anchor}"' in text
 
 
 @dataclass(frozen=True)

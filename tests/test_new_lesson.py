@@ -55,6 +55,13 @@ def two_lessons(tmp_path_factory) -> Path:
         target.write_bytes(data.replace(OLD.encode(), NEW.encode()))
     # Only files were added: every file of the course is as it was.
     assert {name: (root / name).read_bytes() for name in names} == before
+    # The new lesson announces one that does not exist yet, so the site shows it as coming.
+    manifest = root / LESSON_FOLDER.replace(OLD, NEW) / "lesson.toml"
+    text = manifest.read_text(encoding="utf-8")
+    start = text.index("next = {")
+    end = text.index("\n", start)
+    upcoming = 'next = { id = "1.2.99", title = "Further Ideas", teaser = "More to come" }'
+    manifest.write_text(text[:start] + upcoming + text[end:], encoding="utf-8")
     return root
 
 
@@ -84,6 +91,12 @@ def test_the_site_builds_strictly_with_both_lessons(two_lessons, tmp_path):
     home = (out / "index.html").read_text(encoding="utf-8")
     assert f"{NEW} Numerical Differentiation" in home  # in the navigation, from the manifest
     assert not list(out.rglob("suites")) and not list(out.rglob("*.py"))  # nothing private
+    # The lesson it announces is not in the course: a "coming" page stands for it.
+    coming = (out / "1.2.99-further-ideas" / "index.html").read_text(encoding="utf-8")
+    assert "Further Ideas" in coming and "not published yet" in coming
+    assert "Coming next: 1.2.99" in home
+    lesson_page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "This lesson is not published yet" in lesson_page
 
 
 def test_the_content_gates_pass_for_the_new_lesson(two_lessons):

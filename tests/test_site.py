@@ -66,7 +66,7 @@ def test_every_page_of_the_course_is_built(site):
         f"{FOLDER}/exercises/{e.id}.html" for e in LESSON.exercises if e.kind == "exercise"
     ]
     upcoming = LESSON.meta["next"]
-    expected.append(f"{upcoming['id']}-automatic-differentiation/index.html")
+    expected.append(f"{upcoming['id']}-automatic-differentiation/index.html")  # the real one
     for relative in expected:
         assert (site / relative).is_file(), relative
     for page in pages(site):
@@ -158,15 +158,19 @@ def test_home_page_has_the_readme_commands_and_the_course_map(site):
         assert command in text
     for exercise in LESSON.exercises:
         assert exercise.title.removeprefix("Quiz: ").lower() in text.lower()
-    assert f"{FOLDER}/index.html" in page and "coming" in text.lower()
+    assert f"{FOLDER}/index.html" in page
 
 
-def test_next_lesson_is_shown_as_coming(site):
+def test_the_next_lesson_is_the_real_lesson_and_1_2_39_links_to_it(site):
+    """1.2.39's manifest announces 1.2.40; now that 1.2.40 is in the course, its page is the
+    real lesson (no "coming" page) and 1.2.39's "next lesson" links to it."""
     upcoming = LESSON.meta["next"]
-    text = text_of(read(site, f"{upcoming['id']}-automatic-differentiation/index.html"))
-    assert upcoming["title"] in text and "not published yet" in text
-    nav = text_of(read(site, "index.html"))
-    assert f"Coming next: {upcoming['id']}" in nav
+    folder = f"{upcoming['id']}-automatic-differentiation"
+    text = text_of(read(site, f"{folder}/index.html"))
+    assert upcoming["title"] in text and "not published yet" not in text
+    assert "Coming next" not in text_of(read(site, "index.html"))
+    lesson_page = read(site, f"{FOLDER}/index.html")
+    assert f'href="../{folder}/' in lesson_page and "It is ready" in text_of(lesson_page)
 
 
 def test_no_page_loads_anything_from_another_host(site):

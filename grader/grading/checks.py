@@ -34,14 +34,18 @@ def show(value: Any, limit: int = 160) -> str:
             text = np.array2string(
                 value, precision=6, separator=", ", threshold=8, max_line_width=10_000
             )
-            return f"array({text}, dtype={value.dtype})"
+            # As NumPy writes it: the dtype only where the numbers do not show it.
+            plain = value.dtype in (np.float64, np.int64, np.bool_) and value.size
+            return f"array({text})" if plain else f"array({text}, dtype={value.dtype})"
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, (float, np.floating)):
-        return f"{float(value):.10g}"
+        text = f"{float(value):.10g}"
+        # 1.0 stays 1.0, as the learner wrote it: "f(1)" would read as an integer.
+        return text if any(c in text for c in ".ena") else text + ".0"
     if isinstance(value, (np.generic,)):
         return f"{value!r}"
-    if getattr(value, "__wire_ref__", None) is not None:
-        return value.description.removeprefix("f(x) = ")
+    if type(value).__name__ in ("TrustedFunction", "WorkerCode"):
+        return repr(value)  # the suite's own description, whole: a cut formula misleads
     # Containers item by item, stopping at the limit: repr() of a dict of arrays writes out
     # every array first, which made describing calls a visible part of grading time.
     if type(value) is dict:
@@ -61,12 +65,17 @@ def _closing(value: list | tuple) -> str:
 
 
 def _joined(items, opening: str, closing: str, limit: int) -> str:
+    """Whole items up to ``limit``, then ``...`` and the closing bracket: never an item cut
+    in the middle, and never an opening bracket left unclosed."""
     text = opening
     for i, item in enumerate(items):
-        text += (", " if i else "") + item
-        if len(text) > limit:
-            return _cut(text, limit)
-    return _cut(text + closing, limit)
+        longer = text + (", " if i else "") + item
+        if len(longer) > limit:
+            if not i:  # one long item: its beginning, still closed
+                return _cut(longer, limit - len(closing)) + closing.lstrip(",")
+            return text + ", ..." + closing.lstrip(",")
+        text = longer
+    return text + closing
 
 
 def _cut(text: str, limit: int) -> str:

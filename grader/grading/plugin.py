@@ -15,6 +15,7 @@ Checks may carry ``@pytest.mark.points(w)`` (relative weight, default 1) and
 
 from __future__ import annotations
 
+import inspect
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from grader.catalog import Exercise
 from grader.grading import source_notes
 from grader.grading.checks import CheckFailed, show
 from grader.grading.results import Check
+from grader.sandbox.worker_code import WorkerCode
 from grader.sandbox.workers import CallResult, LearnerError, Sandbox, WorkerFailure
 
 OUTPUT_IN_REPORT = 500  # characters of a check's printed output kept in the report
@@ -104,17 +106,28 @@ class Submission:
             )
         return values[name]
 
-    def call(self, name: str, args: tuple, kwargs: dict) -> CallResult:
+    def run(self, code: WorkerCode, *args: Any, **kwargs: Any) -> Any:
+        """Run a function the suite wrote (:mod:`grader.sandbox.worker_code`) in the
+        worker, with the learner's classes and functions it names in scope: how a suite
+        checks a learner's ``Dual`` or ``Var``, which only exist there."""
+        return self.call(code.description, args, kwargs, code=code).value
+
+    def call(
+        self, name: str, args: tuple, kwargs: dict, code: WorkerCode | None = None
+    ) -> CallResult:
         # A snapshot: the suite may change its own arrays after the call.
         self._last_call = (name, _snapshot(args), _snapshot(kwargs))
         names = self._target.sandbox.loaded()["names"]
-        if name not in names:
+        needed = code.names if code is not None else (name,)
+        missing = [n for n in needed if n not in names]
+        if missing:
+            what = f"a function named {name}" if code is None else missing[0]
             raise CheckFailed(
-                f"Your file does not define a function named {name}. Keep the "
+                f"Your file does not define {what}. Keep the "
                 "name and the parameters exactly as the stub has them."
             )
         try:
-            result = self._target.sandbox.call(name, args, kwargs)
+            result = self._target.sandbox.call(name, args, kwargs, code=code)
         except (LearnerError, WorkerFailure) as error:
             error.call_text = self.last_text
             if isinstance(error, LearnerError):
@@ -332,7 +345,11 @@ def learner_message(
         if kind == "MemoryError":
             return f"{call} ran out of memory{line} (the limit is {exercise.limits.memory_mb} MiB)."
         if kind == "RecursionError":
-            return f"{call} recursed too deeply{line}: check the recursion's base case."
+            # A suite may know better (a correct recursion that is simply too deep).
+            why = explain(info, advice or {}, call.split("(")[0])
+            return f"{call} recursed too deeply{line}: " + (
+                why or "check the recursion's base case."
+            )
         if kind in ("OSError", "PermissionError") and any(
             phrase in info.get("message", "") for phrase in _FILE_TROUBLE
         ):
@@ -454,7 +471,9 @@ class GraderPlugin:
     def _record(self, item: pytest.Item, call: pytest.CallInfo, report) -> None:
         target = self.target_for(item)
         exercise = target.exercise
-        doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
+        # The title is the docstring's first paragraph, however many lines it is wrapped on.
+        text = inspect.cleandoc(getattr(item, "function", None).__doc__ or "")
+        doc = [" ".join(text.split("\n\n")[0].split())] if text else []
         weight = item.get_closest_marker("points")
         section = item.get_closest_marker("section")
         check = Check(

@@ -18,6 +18,9 @@ cannot hold are tagged objects:
 - Trusted functions passed into learner code ``{"__fn__": index}``: a handle into the
   sender's ``functions`` list, resolved by the receiver's ``resolve_fn``. No name and no
   parameters cross.
+- Functions a suite wrote to run in the worker (:mod:`grader.sandbox.worker_code`)
+  ``{"__code__": [index, source, names]}``, compiled by the worker's ``resolve_code``.
+  Only the grader sends them: the grader's side never passes ``resolve_code``.
 
 Anything else is refused on encoding, so a learner object with a strange ``__eq__``
 can never reach the grader.
@@ -150,6 +153,11 @@ def _is_function_handle(value: Any) -> bool:
     return any(type(value) is getattr(module, name, None) for name in _FUNCTION_TYPES)
 
 
+def _is_worker_code(value: Any) -> bool:
+    module = sys.modules.get("grader.sandbox.worker_code")
+    return module is not None and type(value) is module.WorkerCode
+
+
 def _dtype_name(value: Any) -> str | None:
     """The name of a NumPy scalar type or dtype instance that may cross, else None."""
     np = _numpy()
@@ -245,6 +253,13 @@ def encode_value(value: Any, *, functions: list | None = None) -> Any:
                     return {"__fn__": index}
             functions.append(item)
             return {"__fn__": len(functions) - 1}
+        if _is_worker_code(item):
+            if functions is None:
+                raise WireError("a function cannot be sent here")
+            if not any(known is item for known in functions):
+                functions.append(item)
+            index = next(i for i, known in enumerate(functions) if known is item)
+            return {"__code__": [index, item.source, list(item.names)]}
         if kind.__module__.startswith("sympy"):
             return _encode_sympy(item)
         if kind.__module__ == "numpy" or kind.__module__.startswith("numpy."):
@@ -286,11 +301,13 @@ def decode_value(
     *,
     resolve_fn: Callable[[int], Any] | None = None,
     parse_sympy: Callable[[str], Any] | None = None,
+    resolve_code: Callable[[int, str, list[str]], Any] | None = None,
 ) -> Any:
     """Rebuild a value from :func:`encode_value` data, within the limits of this module.
 
     ``resolve_fn(index)`` turns a ``__fn__`` handle into a function; ``parse_sympy(text)``
-    rebuilds an expression. Without them, those tags are refused. Values beyond a limit
+    rebuilds an expression; ``resolve_code(index, source, names)`` compiles a suite's
+    function (in the worker only). Without them, those tags are refused. Values beyond a limit
     raise :class:`TooLarge`, other malformed data :class:`WireError`.
     """
     budget = _Budget()
@@ -357,6 +374,16 @@ def decode_value(
             if type(payload) is not int or payload < 0:
                 raise WireError("malformed function handle")
             return resolve_fn(payload)
+        if tag == "__code__":
+            if resolve_code is None:
+                raise WireError("functions are not expected here")
+            parts = _list(payload, tag)
+            if len(parts) != 3 or type(parts[0]) is not int or type(parts[1]) is not str:
+                raise WireError("malformed function")
+            names = _list(parts[2], tag)
+            if not all(type(n) is str for n in names):
+                raise WireError("malformed function")
+            return resolve_code(parts[0], parts[1], names)
         raise WireError(f"unknown tag {str(tag)[:40]!r}")
 
     return walk(data, 0)

@@ -143,6 +143,7 @@ class Worker:
         self.learner_files: set[str] = set()
         self.channel_lock = threading.Lock()
         self.joined: tuple[list[str], list[str]] | None = None  # host.join_tree's result
+        self.folders: set[str] = set()  # folders put on sys.path for learner files
 
     def send(self, message: dict) -> None:
         from grader.sandbox import wire
@@ -173,9 +174,13 @@ class Worker:
         self.learner_files.add(str(path))
         # The exercise's own folder (modules the course provides, such as a project's
         # network) comes first, then the learner's folder for helpers of their own.
-        for folder in [str(path.parent), *request.get("support_dirs", [])]:
-            if folder not in sys.path:
-                sys.path.insert(0, folder)
+        folders = [str(path.parent), *request.get("support_dirs", [])]
+        self._forget_modules_of_other_folders(folders)
+        for folder in folders:
+            if folder in sys.path:
+                sys.path.remove(folder)
+            sys.path.insert(0, folder)
+        self.folders.update(folders)
         key = request["key"]
         spec = importlib.util.spec_from_file_location(key, path)
         module = importlib.util.module_from_spec(spec)
@@ -189,6 +194,16 @@ class Worker:
                 values[name] = self.encode(getattr(module, name), f"the constant {name}")
         return {"names": names, "constants": values}
 
+    def _forget_modules_of_other_folders(self, keep: list[str]) -> None:
+        """Two projects may each ship a ``network.py``: a module imported for an earlier
+        file of this worker from another exercise's folder must not answer this file's
+        ``import network``."""
+        others = [Path(f) for f in self.folders if f not in keep]
+        for name, module in list(sys.modules.items()):
+            where = getattr(module, "__file__", None)
+            if where and any(Path(where).parent == folder for folder in others):
+                del sys.modules[name]
+
     def encode(self, value, what: str):
         from grader.sandbox import wire
 
@@ -200,14 +215,25 @@ class Worker:
             raise _Unsendable(f"{what} could not be sent back to the grader: {exc}") from None
 
     def call(self, request: dict) -> dict:
+        """Call the learner's function ``name``, or a function the suite wrote (``code``,
+        :mod:`.worker_code`) that works on the learner's objects, with decoded arguments."""
         from grader.sandbox import trusted as functions
-        from grader.sandbox import wire
+        from grader.sandbox import wire, worker_code
+
+        module = self.modules[request["key"]]
+        compiled: dict[int, worker_code.CountedCode] = {}
+
+        def resolve_code(index: int, source: str, names: list[str]):
+            if index not in compiled:
+                compiled[index] = worker_code.compile_in_worker(source, names, module)
+            return compiled[index]
 
         def decode(data):
             return wire.decode_value(
                 data,
                 resolve_fn=lambda index: functions.RemoteFunction(index, self.ask),
                 parse_sympy=(importlib.import_module("grader.sandbox.symbolic").parse_srepr),
+                resolve_code=resolve_code,
             )
 
         args = decode(request.get("args", []))
@@ -215,7 +241,10 @@ class Worker:
         kwargs = dict(kwargs) if isinstance(kwargs, dict) else {}
         before_args = [_copy_arg(a) for a in args]
         before_kwargs = {k: _copy_arg(v) for k, v in kwargs.items()}
-        func = getattr(self.modules[request["key"]], request["name"])
+        if "code" in request:
+            func, what = decode(request["code"]), "the grader's check"
+        else:
+            func, what = getattr(module, request["name"]), request["name"]
         started = time.perf_counter()
         value = func(*args, **kwargs)
         elapsed = time.perf_counter() - started
@@ -226,9 +255,10 @@ class Worker:
         ]
         mutated += [k for k in kwargs if not _same(kwargs[k], before_kwargs[k])]
         return {
-            "value": self.encode(value, f"the value returned by {request['name']}"),
+            "value": self.encode(value, f"the value returned by {what}"),
             "mutated": mutated,
             "seconds": elapsed,
+            "code_calls": [[index, code.calls] for index, code in compiled.items()],
         }
 
     def ask(self, index: int, args: tuple, kwargs: dict):

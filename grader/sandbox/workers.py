@@ -319,18 +319,24 @@ class Sandbox:
             self.load_reply, self.loaded_in = reply, self.worker.generation
         return self.load_reply
 
-    def call(self, name: str, args: tuple = (), kwargs: dict | None = None) -> CallResult:
-        """Call ``name(*args, **kwargs)`` in the worker and decode what comes back.
+    def call(
+        self, name: str, args: tuple = (), kwargs: dict | None = None, code: Any = None
+    ) -> CallResult:
+        """Call ``name(*args, **kwargs)`` in the worker and decode what comes back; with
+        ``code`` (a :class:`~grader.sandbox.worker_code.WorkerCode`), call that instead,
+        in the worker, with the learner's names in its scope (``name`` then only names it).
 
         Trusted functions among the arguments (``f`` in ``forward_difference(f, x, h)``)
         never cross: the worker gets an opaque handle, and each call the learner's code
         makes of it is evaluated here (:meth:`_evaluate`) and counted here, so neither the
-        function's parameters nor the count can be read or forged by the learner's code."""
+        function's parameters nor the count can be read or forged by the learner's code.
+        Worker code is counted by the worker (its :attr:`calls`)."""
         from grader.sandbox.trusted import TrustedFunction  # NumPy: not before the worker starts
+        from grader.sandbox.worker_code import WorkerCode
 
         self.loaded()
         kwargs = dict(kwargs or {})
-        functions: list[TrustedFunction] = []
+        functions: list[TrustedFunction | WorkerCode] = []
         message = {
             "op": "call",
             "key": self.key,
@@ -338,6 +344,8 @@ class Sandbox:
             "args": [wire.encode_value(a, functions=functions) for a in args],
             "kwargs": wire.encode_value(kwargs, functions=functions),
         }
+        if code is not None:
+            message["code"] = wire.encode_value(code, functions=functions)
         before = [fn.calls for fn in functions]
         reply = self._request(
             message,
@@ -358,8 +366,12 @@ class Sandbox:
             raise WorkerFailure(
                 "undecodable", f"{name} returned a value the grader could not read ({exc})."
             ) from None
-        top_level = [a for a in (*args, *kwargs.values()) if isinstance(a, TrustedFunction)]
+        counted = _code_calls(reply.get("code_calls"), functions)
+        top_level = [
+            a for a in (*args, *kwargs.values()) if isinstance(a, (TrustedFunction, WorkerCode))
+        ]
         counts = {id(fn): fn.calls - calls for fn, calls in zip(functions, before, strict=True)}
+        counts.update(counted)
         return CallResult(
             value,
             output,
@@ -420,6 +432,25 @@ class Sandbox:
             f"{self.limits.seconds_total:g} s in earlier checks. Fix the check that timed out "
             "first."
         )
+
+
+def _code_calls(reported: Any, functions: list) -> dict[int, int]:
+    """The worker's count of calls of each :class:`WorkerCode` it was given, added to the
+    code's :attr:`calls`; keyed by ``id(code)``. A malformed report counts nothing."""
+    from grader.sandbox.worker_code import WorkerCode
+
+    counted: dict[int, int] = {}
+    if type(reported) is not list:
+        return counted
+    for pair in reported[: len(functions)]:
+        if type(pair) is not list or len(pair) != 2 or not all(type(n) is int for n in pair):
+            continue
+        index, calls = pair
+        if 0 <= index < len(functions) and isinstance(functions[index], WorkerCode):
+            calls = max(0, min(calls, 10**9))
+            functions[index].calls += calls
+            counted[id(functions[index])] = calls
+    return counted
 
 
 def decode_from_worker(data: Any, symbolic: bool = False) -> Any:

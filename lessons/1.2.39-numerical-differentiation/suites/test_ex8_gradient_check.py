@@ -652,4 +652,11 @@ def test_verdict_labels_and_thresholds(submission, rng):
         )
     else:
         advice = "Compare the labels with the rule, from the smallest threshold up."
-    checks.fail(f"{said}; expected {checks.show(wrong[0][1])} for the first. {advice} {rule}")
+    expected = (
+        f"expected {checks.show(wrong[0][1])}"
+        if len(wrong) == 1
+        else "expected "
+        + ", ".join(checks.show(label) for _, label, _, _ in wrong[:3])
+        + " in turn"
+    )
+    checks.fail(f"{said}; {expected}. {advice} {rule}")
