@@ -239,3 +239,235 @@ def test_search_finds_central_difference(page, traffic, base_url):
     targets = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert any(f"{FOLDER}/index.html" in href for href in targets), targets
     assert_clean(traffic)
+
+
+# -- Reading on a phone (and on paper) -------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+LESSONS = catalog.load(ROOT).lessons
+
+
+def lesson_html(lesson) -> str:
+    return lesson.page.removesuffix(".md") + ".html"
+
+
+@pytest.fixture
+def phone(browser, traffic):
+    context = guarded_context(browser, traffic, viewport=PHONE, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_every_lesson_has_its_contents_on_a_phone(phone, traffic, base_url):
+    """On a phone the theme offers no contents for the lesson (its section's index page):
+    the page's own "On this page" block does, and each of its links lands at its section."""
+    assert LESSONS
+    for lesson in LESSONS:
+        phone.goto(base_url + lesson_html(lesson), wait_until="networkidle")
+        contents = phone.locator("article details.course-toc")
+        expect(contents).to_be_visible()
+        sections = phone.locator("article > h2[id], article > h3[id]").evaluate_all(
+            "hs => hs.map(h => h.id)"
+        )
+        links = contents.locator("a")
+        hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert len(sections) >= 10, (lesson.id, sections)
+        assert hrefs == [f"#{section}" for section in sections], lesson.id
+        for index, section in enumerate(sections):
+            phone.evaluate("() => window.scrollTo(0, 0)")
+            if contents.get_attribute("open") is None:
+                contents.locator("summary").click()
+            link = links.nth(index)
+            expect(link).to_be_visible()
+            link.click()
+            expect(phone).to_have_url(f"{base_url}{lesson_html(lesson)}#{section}")
+            heading = phone.locator(f"article > [id='{section}']")
+            expect(heading).to_be_in_viewport()
+            # at the top of the screen (once a smooth scroll is over), or as near as the
+            # end of the page lets it be
+            phone.wait_for_function(
+                """([h, most]) => {
+                    const top = h.getBoundingClientRect().top;
+                    const end = document.documentElement.scrollHeight - innerHeight - 2;
+                    return (top >= 0 && top < most) || scrollY >= end;
+                }""",
+                arg=[heading.element_handle(), PHONE["height"] / 3],
+                timeout=5_000,
+            )
+    assert_clean(traffic)
+
+
+def test_the_contents_block_gives_way_to_the_sidebar_on_a_wide_screen(page, traffic, base_url):
+    page.goto(base_url + lesson_html(LESSONS[0]), wait_until="networkidle")
+    expect(page.locator("article details.course-toc")).to_be_hidden()
+    expect(page.locator(".md-sidebar--secondary a[href$='#questions']").first).to_be_visible()
+    assert_clean(traffic)
+
+
+BROKEN_MID_WORD = """() => {
+    // Inline code split over two lines at a place that is neither a space nor just after
+    // punctuation: "gradi|ent", "1.2.|39" is fine, "diff|erence" is not.
+    const after = /[\\s.,;:\\/_\\-(\\[{=+*<>|&]/;
+    const bad = [];
+    for (const code of document.querySelectorAll('article code')) {
+        if (code.closest('pre') || code.getClientRects().length < 2) continue;
+        const chars = [];
+        const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+        for (let node; (node = walker.nextNode()); ) {
+            for (let i = 0; i < node.length; i++) {
+                const range = document.createRange();
+                range.setStart(node, i);
+                range.setEnd(node, i + 1);
+                const rect = range.getBoundingClientRect();
+                if (rect.width || rect.height) chars.push({c: node.data[i], top: rect.top});
+            }
+        }
+        for (let i = 1; i < chars.length; i++) {
+            const wrapped = chars[i].top > chars[i - 1].top + 2;
+            if (wrapped && !after.test(chars[i - 1].c) && !/\\s/.test(chars[i].c)) {
+                bad.push(`${code.textContent} at ${i}`);
+                break;
+            }
+        }
+    }
+    return bad;
+}"""
+
+
+def test_no_inline_code_breaks_mid_word_and_no_page_is_wider_than_a_phone(
+    site, phone, traffic, base_url
+):
+    broken, wide = {}, {}
+    for relative in html_pages(site):
+        if relative == "404.html":
+            continue
+        phone.goto(base_url + relative, wait_until="networkidle")
+        phone.evaluate(
+            "() => document.querySelectorAll('article details').forEach(d => d.open = true)"
+        )
+        found = phone.evaluate(BROKEN_MID_WORD)
+        if found:
+            broken[relative] = found
+        width = phone.evaluate("() => document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[relative] = width
+    assert broken == {}, broken
+    assert wide == {}, wide
+    assert_clean(traffic)
+
+
+def test_the_course_map_shows_each_command_on_one_line(phone, traffic, base_url):
+    phone.goto(base_url + "index.html", wait_until="networkidle")
+    commands = phone.locator("article td code").evaluate_all(
+        """codes => codes.map(c => ({text: c.textContent, lines: c.getClientRects().length,
+                                     height: c.getBoundingClientRect().height,
+                                     line: parseFloat(getComputedStyle(c).lineHeight) || 20}))"""
+    )
+    expected = {e.command for e in catalog.load(ROOT).exercises}
+    assert expected <= {c["text"] for c in commands}
+    for command in commands:
+        assert command["lines"] == 1 and command["height"] < 1.5 * command["line"], command
+    assert_clean(traffic)
+
+
+def test_the_copy_button_never_covers_code(phone, traffic, base_url):
+    phone.goto(base_url + "index.html", wait_until="networkidle")
+    blocks = phone.locator("article pre").evaluate_all(
+        """pres => pres.map(pre => {
+            const button = pre.querySelector('.md-code__button, .md-clipboard');
+            const code = pre.querySelector(':scope > code');
+            if (!button || !code) return null;
+            return {button: button.getBoundingClientRect().left,
+                    code: code.getBoundingClientRect().right,
+                    overflows: code.scrollWidth > code.clientWidth};
+        }).filter(Boolean)"""
+    )
+    assert any(block["overflows"] for block in blocks), blocks  # a long line to test with
+    for block in blocks:
+        assert block["button"] >= block["code"] - 1, block
+    assert_clean(traffic)
+
+
+def test_a_wide_formula_scrolls_by_keyboard_and_shows_that_it_does(phone, traffic, base_url):
+    phone.goto(base_url + lesson_html(LESSONS[0]), wait_until="networkidle")
+    wide = phone.locator("article div.arithmatex[tabindex='0']").first
+    expect(wide).to_have_attribute("role", "region")
+    assert wide.evaluate("d => d.scrollWidth > d.clientWidth")
+    # a shadow, drawn by a background that stays while the content scrolls
+    assert "radial-gradient" in wide.evaluate("d => getComputedStyle(d).backgroundImage")
+    wide.focus()
+    phone.keyboard.press("ArrowRight")
+    phone.wait_for_function("d => d.scrollLeft > 0", arg=wide.element_handle(), timeout=5_000)
+    assert_clean(traffic)
+
+
+def test_every_figure_is_drawn_for_the_phone_on_a_phone(site, phone, traffic, base_url):
+    """Each figure has a narrow variant, and a phone gets it: its labels are then drawn at
+    more than two thirds of their size, where the wide drawing's were at about a third."""
+    seen = 0
+    for relative in html_pages(site):
+        if "figures/" not in (site / relative).read_text(encoding="utf-8"):
+            continue
+        phone.goto(base_url + relative, wait_until="networkidle")
+        phone.evaluate(
+            "() => document.querySelectorAll('article details').forEach(d => d.open = true)"
+        )
+        figures = phone.locator("article img[src*='figures/']")
+        for index in range(figures.count()):
+            figure = figures.nth(index)
+            figure.scroll_into_view_if_needed()
+            expect(figure).to_be_visible()
+            shown = figure.evaluate(
+                """img => ({src: img.currentSrc, complete: img.complete,
+                            natural: img.naturalWidth, width: img.getBoundingClientRect().width})"""
+            )
+            assert shown["src"].endswith("-narrow.svg"), (relative, shown)
+            assert shown["complete"] and shown["natural"] > 0, (relative, shown)
+            assert 300 <= shown["width"] <= PHONE["width"], (relative, shown)
+            assert shown["width"] / shown["natural"] >= 0.7, (relative, shown)
+            seen += 1
+    assert seen >= 4
+    assert_clean(traffic)
+
+
+def test_a_wide_screen_gets_the_wide_figures(page, traffic, base_url):
+    page.goto(base_url + lesson_html(LESSONS[0]), wait_until="networkidle")
+    figure = page.locator("article img[src*='figures/']").first
+    expect(figure).to_be_visible()
+    src = figure.evaluate("img => img.currentSrc")
+    assert src.endswith(".svg") and not src.endswith("-narrow.svg"), src
+    assert_clean(traffic)
+
+
+def test_print_opens_hints_and_solutions_and_hides_the_quiz_controls(browser, traffic, base_url):
+    context = guarded_context(
+        browser, traffic, viewport={"width": 1280, "height": 900}, color_scheme="dark"
+    )
+    page = context.new_page()
+    try:
+        page.goto(base_url + f"{FOLDER}/project.html", wait_until="networkidle")
+        closed = page.locator("article details:not([open])")
+        assert closed.count() >= 3  # the project's hints, closed on screen
+        closed.evaluate_all("ds => ds.forEach(d => d.setAttribute('data-closed', ''))")
+        closed = page.locator("article details[data-closed]")
+        expect(closed.first.locator(":scope > :not(summary)").first).to_be_hidden()
+        page.emulate_media(media="print", color_scheme="dark")
+        for index in range(closed.count()):
+            inside = closed.nth(index).locator(":scope > :not(summary)").first
+            expect(inside).to_be_visible()
+        colours = page.evaluate(
+            """() => [document.body, document.querySelector('article pre > code')]
+                        .map(e => getComputedStyle(e).backgroundColor)"""
+        )
+        for colour in colours:
+            channels = [float(x) for x in colour[colour.index("(") + 1 : -1].split(",")[:3]]
+            assert min(channels) >= 230, colours  # white or nearly: no dark background
+        page.emulate_media(media="screen", color_scheme="dark")
+        page.goto(base_url + f"{FOLDER}/quiz.html", wait_until="networkidle")
+        expect(page.locator("button.quiz-check").first).to_be_visible()
+        page.emulate_media(media="print", color_scheme="dark")
+        expect(page.locator("form.quiz-question").first).to_be_visible()
+        expect(page.locator("button.quiz-check").first).to_be_hidden()
+    finally:
+        context.close()
+    assert_clean(traffic)

@@ -167,6 +167,7 @@ def test_the_central_difference_passes():
         ("((x+h)**2 - x**2)/h", "equals h + 2*x"),
         ("((x+h)**2 - (x-h)**2)/h", "tends to 4*x"),
         ("(x+h)**2 - (x-h)**2", "no h in its denominator"),
+        ("4*x*h/(2*h)", "the h you wrote cancels out"),  # not "does not contain h"
     ],
 )
 def test_wrong_expressions_are_told_why(typed: str, reason: str):
@@ -211,6 +212,11 @@ def test_dangerous_text_is_refused_without_running_it(tmp_path: Path, typed: str
         ("((x+h)**2-(x-h)**2/(2*h)", "parentheses do not match"),
         ("(x+h)**2 -", "ends with an operator"),
         ("x^2", "**"),
+        ("3,01", "decimals with a point"),
+        ("3.01.0", "at most one decimal point"),
+        ("(x+h)**2 \u2212 x", "Type - for a minus sign"),
+        ("2\u00d7x", "Type * for a product"),
+        ("x\u00b2", "Type **2 for a square"),
     ],
 )
 def test_a_syntax_error_gets_a_friendly_message(typed: str, words: str):

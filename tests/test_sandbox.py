@@ -342,3 +342,32 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_timeout_with_processes_started_says_so(tmp_path):
+    """A fork loop on a busy machine may time out before it reaches the process limit: the
+    message still names the processes, not only the time (counted from /proc on Linux)."""
+    path = learner_file(
+        tmp_path,
+        """
+        import os, time
+        def f():
+            for _ in range(3):
+                if os.fork() == 0:
+                    time.sleep(30)
+                    os._exit(0)
+            while True:
+                time.sleep(0.1)
+        def g():
+            while True:
+                pass
+    """,
+    )
+    with Sandbox(path, FAST) as box:
+        with pytest.raises(WorkerFailure) as forked:
+            box.call("f")
+        with pytest.raises(WorkerFailure) as looped:
+            box.call("g")
+    if sys.platform == "linux":
+        assert "started 3 other processes" in forked.value.message
+    assert "processes" not in looped.value.message

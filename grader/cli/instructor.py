@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli.common import UsageError, load_catalog, warn
+from grader.cli.common import UsageError, complete_ids, load_catalog, resolve, warn
 
 
 @click.group()
@@ -90,3 +90,41 @@ def instructor_grade(
         progress.close()
     click.echo("\n".join(summary_lines(summary, out_csv, out_json)))
     sys.exit(1 if summary.problems else 0)
+
+
+@instructor.command("gradescope")
+@click.option(
+    "--out",
+    "out_zip",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The autograder zip to write, for Gradescope's 'Configure Autograder' page.",
+)
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="ID",
+    shell_complete=complete_ids,
+    help="Grade only this lesson or item (repeat for more); default: every item.",
+)
+def instructor_gradescope(out_zip: Path, only: tuple[str, ...]) -> None:
+    """Build Gradescope's autograder zip: setup.sh, run_autograder and this course.
+
+    The zip holds the hidden suites and solutions: keep it to yourself (see
+    docs/instructors.md, "Grading on Gradescope"). Exit status: 0 written; 2 usage error."""
+    from grader.instructor.gradescope import BuildError, build_zip
+
+    cat = load_catalog()
+    for wanted in only:
+        resolve(cat, wanted)  # an unknown id is a usage error that names the nearest
+    try:
+        built = build_zip(out_zip, cat.root, list(only))
+    except BuildError as exc:
+        raise UsageError(str(exc)) from None
+    graded = f"items {', '.join(built.items)}" if built.items else "every item"
+    click.echo(
+        f"Wrote {built.path} ({built.size / 1e6:.1f} MB: setup.sh, run_autograder and the "
+        f"course's {built.files} files; it grades {graded}). Upload it on the assignment's "
+        "'Configure Autograder' page. It holds the hidden suites and solutions: keep it private."
+    )

@@ -176,7 +176,10 @@ def _check_expression(question: Question, value: Any) -> Outcome:
         with time_limit(CHECK_SECONDS):
             for condition in question.conditions:
                 if not _holds(condition, expr, question, symbols, details):
-                    return Outcome(False, True, shown, _fill(condition.message, expr, details))
+                    message = _cancelled(condition, value, expr) or _fill(
+                        condition.message, expr, details
+                    )
+                    return Outcome(False, True, shown, message)
     except ExpressionError:
         raise
     except Exception as exc:  # SymPy could not decide: say so rather than crash the grader
@@ -205,6 +208,19 @@ def _holds(
         details["limit"] = str(limit)
         return _same(limit, target)
     return _same(expr, target)
+
+
+def _cancelled(condition: Condition, typed: str, expr: Any) -> str:
+    """For a failed ``depends_on``: if the learner did write the symbol and it cancelled
+    (``4*x*h/(2*h)`` is 2*x), say so; the question's own message would claim it is absent."""
+    if condition.check != "depends_on" or not re.search(rf"\b{condition.symbol}\b", typed):
+        return ""
+    shown = " ".join(typed.split())
+    return (
+        f"Your expression, {shown}, simplifies to {expr}: the {condition.symbol} you wrote "
+        f"cancels out, so as a whole it does not depend on {condition.symbol}. Write what a "
+        "program computes step by step, before any simplification by hand."
+    )
 
 
 def _limit(expr: Any, symbol: Any, at: Any) -> Any:

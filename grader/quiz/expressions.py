@@ -60,6 +60,7 @@ def parse_expression(
         )
     if "^" in source:
         raise ExpressionError("Write powers with ** in Python syntax: x**2, not x^2.")
+    _refuse_lookalikes(source)
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
@@ -133,6 +134,36 @@ def parse_expression(
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ExpressionError("That expression divides by zero.")
     return expr
+
+
+# Characters a learner types from habit (a word processor, a phone, another language's
+# conventions) that Python does not read; each gets a sentence instead of a syntax error.
+_LOOKALIKES = {
+    "\u2212": ("−", "-", "a minus sign"),
+    "\u2013": ("–", "-", "a minus sign"),
+    "\u00d7": ("×", "*", "a product"),
+    "\u00b7": ("·", "*", "a product"),
+    "\u22c5": ("⋅", "*", "a product"),
+    "\u00f7": ("÷", "/", "a division"),
+    "\u00b2": ("²", "**2", "a square"),
+    "\u00b3": ("³", "**3", "a cube"),
+}
+
+
+def _refuse_lookalikes(source: str) -> None:
+    for char, (shown, plain, what) in _LOOKALIKES.items():
+        if char in source:
+            raise ExpressionError(
+                f"Type {plain} for {what}, not {shown}: the answer is read as Python, "
+                "which knows only the keyboard's plain symbols."
+            )
+    if re.search(r"\d\s*,\s*\d", source):
+        raise ExpressionError(
+            "Write decimals with a point, not a comma: 3.01, not 3,01 (the answer is read "
+            "as Python)."
+        )
+    if re.search(r"\d*\.\d*\.", source):
+        raise ExpressionError("A number has at most one decimal point, as in 3.01.")
 
 
 def _power(base: Any, exponent: Any) -> Any:

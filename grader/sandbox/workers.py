@@ -68,6 +68,49 @@ def _timeout_message(doing: str, seconds: float) -> str:
     )
 
 
+def _started_processes_message(worker: WorkerProcess, doing: str, seconds: float) -> str:
+    """A worker that timed out with processes of its own: say so, whether or not they
+    reached the tree's limit (on a busy machine a fork loop may not get there in time)."""
+    if worker.process is None:
+        return ""
+    # Inside its own PID namespace the worker is two processes down: the namespace's first
+    # process, then the one that serves (grader/sandbox/isolation.py). They are not the
+    # learner's.
+    ours = 2 if host.OWN_PROCESSES in worker.known_protections.get("in_force", []) else 0
+    started = _descendants(worker.process.pid) - ours
+    if started <= 0:
+        return ""
+    return (
+        f"Timed out while {doing}: your code had started {started} other "
+        f"process{'es' if started > 1 else ''}, and no answer came within {seconds:g} s. The "
+        "exercises need no extra processes: compute in your function instead."
+    )
+
+
+def _descendants(pid: int) -> int:
+    """How many processes descend from ``pid`` (Linux /proc; 0 elsewhere)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            stat = Path("/proc", entry, "stat").read_text()
+        except OSError:
+            continue
+        # The command name (in parentheses) may hold spaces: the fields follow its end.
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 1 and fields[1].isdigit():
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    count, todo = 0, [pid]
+    while todo:
+        below = children.get(todo.pop(), [])
+        count += len(below)
+        todo += below
+    return count
+
+
 _PASSED_ON = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "SYSTEMROOT", host.DISABLE_ENV)
 
 
@@ -199,6 +242,7 @@ class WorkerProcess:
             body = self.channel.receive(deadline)
         except ChannelTimeout:  # the tree's limits may be why: say so (host.TreeLimit)
             why = self.tree.explain(doing) if self.tree is not None else ""
+            why = why or _started_processes_message(self, doing, seconds)
             raise WorkerFailure("timeout", why or _timeout_message(doing, seconds)) from None
         except ChannelClosed:
             raise WorkerFailure("died", self._death_message(doing)) from None

@@ -3,7 +3,9 @@
 ``generate(root)`` writes, into ``site/_docs/`` (ignored by git):
 
 - ``docs/``: the hand-written pages of ``lessons/`` with every placeholder filled
-  (:mod:`.placeholders`), the home page's blocks filled and a project page's hints added;
+  (:mod:`.placeholders`), the home page's blocks filled and a project page's hints added,
+  each lesson page opening with an "On this page" block (shown on narrow screens only) and
+  each figure that has a narrow variant (``figures/name-narrow.svg``) made a ``<picture>``;
   the generated pages (exercise statements, quiz, homework, the next lesson as coming:
   :mod:`.pages`); each lesson's figures; and the vendored assets (``site/assets/``);
 - ``mkdocs.yml``: the repository's ``mkdocs.yml`` (theme, Markdown extensions, search)
@@ -16,8 +18,10 @@ or Zensical, which reads the same file. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +29,7 @@ import yaml
 
 from grader.catalog import PRIVATE
 from grader.site import nav, pages
-from grader.site.lessons import PageError, load_lessons
+from grader.site.lessons import PageError, lesson_page, load_lessons
 from grader.site.placeholders import (
     PLACEHOLDER,
     LessonContext,
@@ -71,7 +75,9 @@ def generate(root: Path, site_dir: Path | None = None) -> Generated:
         }
         written = _written_pages(root, source, lessons, contexts)
         generated = pages.generated_pages(lessons, source)
-        files = {**_figures(contexts), **_filled(contexts, generated)}
+        figures = _figures(contexts)
+        files = {**figures, **_filled(contexts, generated)}
+        written = {key: _narrow_figures(key, text, figures) for key, text in written.items()}
         navigation = nav.course_nav(_base(root).get("nav") or [], lessons, source)
     except (PageError, PlaceholderError) as exc:
         raise GenerateError(str(exc)) from exc
@@ -134,8 +140,72 @@ def _written_pages(
                     "Stuck on a part? Each hint says a little more. In the terminal, "
                     f"`course hint {project.id}` shows them one at a time.",
                 )
+        if lesson is not None and key == lesson_page(lesson):
+            text = contents_block(text)
         out[key] = _fill(contexts.get(folder), text, f"lessons/{key}")
     return out
+
+
+HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*(?:\{([^}]*)\})?\s*$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def contents_block(text: str) -> str:
+    """``text`` with an "On this page" block after its title: a collapsed list of links to
+    its sections (## and ###). On a narrow screen Material shows no contents for a page
+    that is its section's index (the lesson), so course.css shows this block there and
+    hides it where the theme's own contents sidebar is (60em and wider)."""
+    lines = text.split("\n")
+    entries, fenced = [], False
+    for line in lines:
+        if FENCE.match(line):
+            fenced = not fenced
+        match = None if fenced else HEADING.match(line)
+        if not match:
+            continue
+        level, title, attributes = match.groups()
+        anchor = re.search(r"#([\w-]+)", attributes or "")
+        slug = anchor.group(1) if anchor else _slug(title)
+        indent = "    " * (2 if level == "###" else 1)
+        entries.append(f"{indent}- [{title}](#{slug})")
+    title_at = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+    if len(entries) < 2 or title_at is None:
+        return text
+    block = ['??? course-toc "On this page"', "", *entries, ""]
+    return "\n".join([*lines[: title_at + 1], "", *block, *lines[title_at + 1 :]])
+
+
+def _slug(title: str) -> str:
+    """The id Python-Markdown's toc extension gives a heading with none of its own."""
+    value = unicodedata.normalize("NFKD", re.sub(r"[`*$\\]", "", title))
+    value = re.sub(r"[^\w\s-]", "", value.encode("ascii", "ignore").decode()).strip().lower()
+    return re.sub(r"[-\s]+", "-", value)
+
+
+NARROW = "-narrow.svg"  # a figure's variant drawn for phones: figures/name-narrow.svg
+IMAGE = re.compile(r"!\[([^\]]*)\]\((figures/[\w.-]+)\.svg\)(\{[^}]*\})?")
+
+
+def _narrow_figures(key: str, text, figures: dict) -> str:
+    """A figure that has a narrow variant becomes a <picture>: the variant on screens
+    narrower than 600px (where the wide drawing's labels would be a few pixels high), the
+    wide drawing elsewhere and in print."""
+    if not isinstance(text, str) or not key.endswith(".md"):
+        return text
+    folder = key.rsplit("/", 1)[0] if "/" in key else ""
+
+    def picture(match: re.Match) -> str:
+        alt, stem, _attributes = match.groups()
+        if f"{folder}/{stem}{NARROW}" not in figures:
+            return match.group(0)
+        alt = html.escape(" ".join(alt.split()))
+        return (
+            f'<picture class="course-figure"><source media="screen and (max-width: 600px)" '
+            f'srcset="{stem}{NARROW}"><img alt="{alt}" src="{stem}.svg" width="100%">'
+            "</picture>"
+        )
+
+    return IMAGE.sub(picture, text)
 
 
 def _filled(contexts: dict, generated: dict[str, str]) -> dict[str, str]:

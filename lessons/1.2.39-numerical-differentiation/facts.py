@@ -511,8 +511,9 @@ def _power_of_ten_ticks(ax) -> None:
         axis.set_major_formatter(FuncFormatter(label))
 
 
-def error_figure() -> bytes:
-    """Log-log plot of the typical error against h, float64 and float32 side by side."""
+def error_figure(narrow: bool = False) -> bytes:
+    """Log-log plot of the typical error against h, float64 and float32 side by side; with
+    ``narrow``, the two panels stacked and the lettering larger, for a phone's screen."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -521,14 +522,18 @@ def error_figure() -> bytes:
     settings = {
         "svg.hashsalt": "lesson-1.2.39",  # stable ids: the same SVG on every build
         "svg.fonttype": "path",  # glyphs as paths: no font needed where it is viewed
-        "font.size": 10,
+        "font.size": 11 if narrow else 10,
         "figure.facecolor": "white",  # readable on the site's dark palette too
         "axes.facecolor": "white",
         "savefig.facecolor": "white",
     }
+    note = 9.5 if narrow else 8
     floor, top = 1e-18, 10.0
     with plt.rc_context(settings):
-        fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), sharey=True)
+        if narrow:
+            fig, axes = plt.subplots(2, 1, figsize=(4.6, 8.6), sharey=True)
+        else:
+            fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), sharey=True)
         for ax, dtype in zip(axes, (np.float64, np.float32), strict=True):
             name = dtype.__name__
             eps = float(np.finfo(dtype).eps)
@@ -542,7 +547,7 @@ def error_figure() -> bytes:
                 (np.sqrt(eps), r"$\sqrt{\varepsilon}$"),
                 (np.cbrt(eps), r"$\sqrt[3]{\varepsilon}$"),
             ):
-                ax.axvline(rule, color="0.55", ls=":", lw=1)
+                ax.axvline(rule, color="0.55", ls=":", lw=1, zorder=1)
                 ax.text(rule, top / 2, text + " ", color="0.3", ha="right", va="top")
             ax.set_title(f"{name}  (machine epsilon {eps:.1e})")
             ax.set_xlabel("step h")
@@ -550,6 +555,8 @@ def error_figure() -> bytes:
             ax.set_ylim(floor, top)
             _power_of_ten_ticks(ax)
             ax.grid(True, which="major", color="0.9", lw=0.6)
+            # On white, above the dotted rules: in float32 the cube-root rule runs through
+            # the corner this label sits in.
             ax.text(
                 0.97,
                 0.04,
@@ -557,8 +564,10 @@ def error_figure() -> bytes:
                 transform=ax.transAxes,
                 ha="right",
                 va="bottom",
-                fontsize=8,
+                fontsize=note,
                 color="0.3",
+                zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
             )
             ax.text(
                 0.03,
@@ -567,13 +576,21 @@ def error_figure() -> bytes:
                 transform=ax.transAxes,
                 ha="left",
                 va="bottom",
-                fontsize=8,
+                fontsize=note,
                 color="0.3",
             )
-        axes[0].set_ylabel(f"typical |error| in sin'(x) near x = {X0:g}")
+        for ax in axes if narrow else axes[:1]:
+            ax.set_ylabel(f"typical |error| in sin'(x) near x = {X0:g}")
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9, frameon=False)
-        fig.tight_layout(rect=(0, 0.07, 1, 1))
+        fig.legend(
+            handles,
+            labels,
+            loc="lower center",
+            ncol=1 if narrow else 3,
+            fontsize=10 if narrow else 9,
+            frameon=False,
+        )
+        fig.tight_layout(rect=(0, 0.1, 1, 1) if narrow else (0, 0.07, 1, 1))
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})
         plt.close(fig)
@@ -653,8 +670,9 @@ def project_facts() -> dict[str, float | int | str]:
     }
 
 
-def project_epsilon_figure() -> bytes:
-    """Log-log plot of the project network's gradient check against epsilon."""
+def project_epsilon_figure(narrow: bool = False) -> bytes:
+    """Log-log plot of the project network's gradient check against epsilon; with
+    ``narrow``, drawn smaller with the legend in one column, for a phone's screen."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -663,7 +681,7 @@ def project_epsilon_figure() -> bytes:
     settings = {
         "svg.hashsalt": "lesson-1.2.39-project",  # stable ids: the same SVG on every build
         "svg.fonttype": "path",
-        "font.size": 10,
+        "font.size": 11 if narrow else 10,
         "figure.facecolor": "white",  # readable on the site's dark palette too
         "axes.facecolor": "white",
         "savefig.facecolor": "white",
@@ -676,7 +694,7 @@ def project_epsilon_figure() -> bytes:
         ("correct_f32", "fixed backward pass (float32)", "#2ca02c", "--"),
     )
     with plt.rc_context(settings):
-        fig, ax = plt.subplots(figsize=(8, 5))
+        fig, ax = plt.subplots(figsize=(4.6, 5.8) if narrow else (8, 5))
         # The verdict bands of the lesson's thresholds, lightest where the check passes.
         ax.axhspan(floor, THRESHOLD_CORRECT, color="#2ca02c", alpha=0.08, lw=0)
         ax.axhspan(THRESHOLD_CORRECT, THRESHOLD_BUG, color="#ff7f0e", alpha=0.08, lw=0)
@@ -694,7 +712,7 @@ def project_epsilon_figure() -> bytes:
                 transform=ax.get_yaxis_transform(),
                 ha="left",
                 va="center",
-                fontsize=8,
+                fontsize=9.5 if narrow else 8,
                 color="0.35",
             )
         for name, label, colour, style in lines:
@@ -712,7 +730,7 @@ def project_epsilon_figure() -> bytes:
                 rotation=90,
                 ha="right",
                 va="bottom",
-                fontsize=8,
+                fontsize=9.5 if narrow else 8,
                 color="0.3",
             )
         ax.set_xlim(PROJECT_EPSILONS[-1] / 2, PROJECT_EPSILONS[0] * 2)
@@ -720,11 +738,18 @@ def project_epsilon_figure() -> bytes:
         _power_of_ten_ticks(ax)
         ax.set_xlabel("epsilon, the step of the central difference")
         ax.set_ylabel("relative difference, numeric vs analytic")
-        ax.set_title("Gradient check of the project's network")
+        ax.set_title("Gradient check of the project's network", fontsize=11 if narrow else None)
         ax.grid(True, which="major", color="0.9", lw=0.6)
         handles, labels = ax.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9, frameon=False)
-        fig.tight_layout(rect=(0, 0.07, 1, 1))
+        fig.legend(
+            handles,
+            labels,
+            loc="lower center",
+            ncol=1 if narrow else 3,
+            fontsize=10 if narrow else 9,
+            frameon=False,
+        )
+        fig.tight_layout(rect=(0, 0.16, 1, 1) if narrow else (0, 0.07, 1, 1))
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})
         plt.close(fig)
@@ -736,5 +761,7 @@ def figures() -> dict[str, bytes]:
     """The lesson's generated files, by path relative to its folder."""
     return {
         "figures/error-vs-step.svg": error_figure(),
+        "figures/error-vs-step-narrow.svg": error_figure(narrow=True),
         "figures/project-epsilon.svg": project_epsilon_figure(),
+        "figures/project-epsilon-narrow.svg": project_epsilon_figure(narrow=True),
     }

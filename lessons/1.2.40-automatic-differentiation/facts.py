@@ -813,8 +813,9 @@ def _svg(fig) -> bytes:
     return buffer.getvalue()
 
 
-def comparison_figure() -> bytes:
-    """Log-log: the central difference's V against the flat error of forward-mode AD."""
+def comparison_figure(narrow: bool = False) -> bytes:
+    """Log-log: the central difference's V against the flat error of forward-mode AD; with
+    ``narrow``, drawn smaller with the legend in one column, for a phone's screen."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -823,8 +824,9 @@ def comparison_figure() -> bytes:
     curves = comparison_curves()
     floor, top = 1e-18, 10.0
     eps = float(np.finfo(float).eps)
-    with plt.rc_context({**SETTINGS, "svg.hashsalt": "lesson-1.2.40-comparison"}):
-        fig, ax = plt.subplots(figsize=(8, 4.8))
+    size = {"font.size": 11} if narrow else {}
+    with plt.rc_context({**SETTINGS, **size, "svg.hashsalt": "lesson-1.2.40-comparison"}):
+        fig, ax = plt.subplots(figsize=(4.6, 5.4) if narrow else (8, 4.8))
         ax.loglog(
             STEPS,
             np.maximum(curves["central"], floor),
@@ -849,16 +851,25 @@ def comparison_figure() -> bytes:
         _power_of_ten_ticks(ax)
         ax.set_xlabel("step h of the central difference (AD uses none)")
         ax.set_ylabel(f"typical |error| of f'(x) near x = {X0:g}")
-        ax.set_title("f(x) = sin(exp(x)): finite differences against AD, in float64")
+        title = "f(x) = sin(exp(x)): finite differences against AD, in float64"
+        ax.set_title(title.replace(": ", ":\n") if narrow else title)
         ax.grid(True, which="major", color="0.9", lw=0.6)
         handles, labels = ax.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9, frameon=False)
-        fig.tight_layout(rect=(0, 0.07, 1, 1))
+        fig.legend(
+            handles,
+            labels,
+            loc="lower center",
+            ncol=1 if narrow else 2,
+            fontsize=10 if narrow else 9,
+            frameon=False,
+        )
+        fig.tight_layout(rect=(0, 0.12, 1, 1) if narrow else (0, 0.07, 1, 1))
         return _svg(fig)
 
 
-def cost_figure() -> bytes:
-    """Measured time and exact operation counts of both modes against n, log-log."""
+def cost_figure(narrow: bool = False) -> bytes:
+    """Measured time and exact operation counts of both modes against n, log-log; with
+    ``narrow``, the two panels stacked and the lettering larger, for a phone's screen."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -866,8 +877,12 @@ def cost_figure() -> bytes:
 
     measured = cost_measurements()
     sizes = np.array(COST_SIZES)
-    with plt.rc_context({**SETTINGS, "svg.hashsalt": "lesson-1.2.40-cost"}):
-        fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
+    size = {"font.size": 11} if narrow else {}
+    with plt.rc_context({**SETTINGS, **size, "svg.hashsalt": "lesson-1.2.40-cost"}):
+        if narrow:
+            fig, axes = plt.subplots(2, 1, figsize=(4.6, 8.4))
+        else:
+            fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
         panels = (
             (
                 axes[0],
@@ -902,8 +917,15 @@ def cost_figure() -> bytes:
             ax.grid(True, which="major", color="0.9", lw=0.6)
         axes[1].set_title("counted: the same on every machine")
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9, frameon=False)
-        fig.tight_layout(rect=(0, 0.08, 1, 1))
+        fig.legend(
+            handles,
+            labels,
+            loc="lower center",
+            ncol=1 if narrow else 2,
+            fontsize=10 if narrow else 9,
+            frameon=False,
+        )
+        fig.tight_layout(rect=(0, 0.07, 1, 1) if narrow else (0, 0.08, 1, 1))
         return _svg(fig)
 
 
@@ -912,5 +934,7 @@ def figures() -> dict[str, bytes]:
     """The lesson's generated files, by path relative to its folder."""
     return {
         "figures/ad-vs-finite-differences.svg": comparison_figure(),
+        "figures/ad-vs-finite-differences-narrow.svg": comparison_figure(narrow=True),
         "figures/cost-of-each-mode.svg": cost_figure(),
+        "figures/cost-of-each-mode-narrow.svg": cost_figure(narrow=True),
     }
