@@ -160,8 +160,13 @@ def describe_call(name: str, args: tuple, kwargs: dict) -> str:
 
 
 def unwritten_function(error: BaseException | None) -> str:
-    """The learner's function that still raises the stub's NotImplementedError, or ""."""
+    """The learner's function that still raises the stub's NotImplementedError, or "": the
+    innermost function of their file that raised it (a method such as ``__init__`` when a
+    suite's probe built a learner's object), else the function the suite called."""
     if isinstance(error, LearnerError) and error.type_name == "NotImplementedError":
+        raised = re.findall(r", in (\w+)\n", error.error.get("traceback", ""))
+        if raised and raised[-1] != "<module>":
+            return raised[-1]
         call = getattr(error, "call_text", "")
         return call.split("(")[0] if call else "This function"
     return ""

@@ -158,6 +158,17 @@ def _is_worker_code(value: Any) -> bool:
     return module is not None and type(value) is module.WorkerCode
 
 
+def _function_index(item: Any, functions: list | None) -> int:
+    """``item``'s place in ``functions`` (appended if new): the handle the receiver resolves."""
+    if functions is None:
+        raise WireError("a function cannot be sent here")
+    for index, known in enumerate(functions):
+        if known is item:
+            return index
+    functions.append(item)
+    return len(functions) - 1
+
+
 def _dtype_name(value: Any) -> str | None:
     """The name of a NumPy scalar type or dtype instance that may cross, else None."""
     np = _numpy()
@@ -246,20 +257,9 @@ def encode_value(value: Any, *, functions: list | None = None) -> Any:
                 "__dict__": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in item.items()]
             }
         if _is_function_handle(item):
-            if functions is None:
-                raise WireError("a function cannot be sent here")
-            for index, known in enumerate(functions):
-                if known is item:
-                    return {"__fn__": index}
-            functions.append(item)
-            return {"__fn__": len(functions) - 1}
+            return {"__fn__": _function_index(item, functions)}
         if _is_worker_code(item):
-            if functions is None:
-                raise WireError("a function cannot be sent here")
-            if not any(known is item for known in functions):
-                functions.append(item)
-            index = next(i for i, known in enumerate(functions) if known is item)
-            return {"__code__": [index, item.source, list(item.names)]}
+            return {"__code__": [_function_index(item, functions), item.source, list(item.names)]}
         if kind.__module__.startswith("sympy"):
             return _encode_sympy(item)
         if kind.__module__ == "numpy" or kind.__module__.startswith("numpy."):

@@ -21,11 +21,11 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from markdown.extensions.toc import slugify
 
 from grader.catalog import PRIVATE
 from grader.site import nav, pages
@@ -177,9 +177,7 @@ def contents_block(text: str) -> str:
 
 def _slug(title: str) -> str:
     """The id Python-Markdown's toc extension gives a heading with none of its own."""
-    value = unicodedata.normalize("NFKD", re.sub(r"[`*$\\]", "", title))
-    value = re.sub(r"[^\w\s-]", "", value.encode("ascii", "ignore").decode()).strip().lower()
-    return re.sub(r"[-\s]+", "-", value)
+    return slugify(re.sub(r"[`*$\\]", "", title), "-")
 
 
 NARROW = "-narrow.svg"  # a figure's variant drawn for phones: figures/name-narrow.svg

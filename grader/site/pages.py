@@ -195,18 +195,6 @@ def render_quiz(lesson, item, quiz) -> str:
 """
 
 
-def _task(label: str) -> str:
-    """The opening of one item of the homework checklist: the list item and its unticked
-    box, drawn as pymdownx.tasklist draws one, but with a name for screen readers (a task
-    list's own box has none). The rest of the line is Markdown (md_in_html)."""
-    name = html.escape(label, quote=True)
-    return (
-        '<li class="task-list-item" markdown="1"><label class="task-list-control">'
-        f'<input type="checkbox" disabled aria-label="{name}">'
-        '<span class="task-list-indicator"></span></label>'
-    )
-
-
 def render_homework(lesson) -> str:
     from grader.learner.progress import ItemProgress, LessonProgress
 
@@ -222,10 +210,8 @@ def render_homework(lesson) -> str:
         "`course progress` (or just `course`) to see it ticked from your own results.",
         "",
     ]
-    lines.append('<ul class="task-list" markdown="1">')
     for entry in checklist:
-        lines.append(f"{_task(entry.text)} **{entry.text}**")
-        lines.append('<ul class="task-list" markdown="1">')
+        lines.append(f"- [ ] **{entry.text}**")
         for progress in entry.items:
             ex = progress.exercise
             if ex.kind == "exercise":
@@ -236,12 +222,8 @@ def render_homework(lesson) -> str:
             else:
                 project = f"{folder}/project.md"
                 where, label = relative(project, page), f"the project page: {ex.title}"
-            lines.append(
-                f"{_task(label)} [{escape_text(label)}]({where}): `{progress.command}`</li>"
-            )
-        lines += ["</ul>", "</li>"]
+            lines.append(f"    - [ ] [{escape_text(label)}]({where}): `{progress.command}`")
     lines += [
-        "</ul>",
         "",
         "Each item is done when its grader gives full marks; every attempt counts, and your "
         "best score is kept.",

@@ -8,6 +8,9 @@
  *   with the arrow keys.
  * - Before printing, every closed <details> (hints, solutions) is opened, and closed again
  *   after.
+ * - Names the theme's markup leaves out: Material's search dialog, and every task-list box
+ *   (a lesson's "- [ ]" lists and the generated homework checklist alike), named after its
+ *   item's own text.
  */
 (function () {
   "use strict";
