@@ -8,10 +8,16 @@ with the same seed, checks that both gradebooks agree, and grades it once more w
 second store to time a re-run in which nothing changed.
 
 Reports learners per second, items per second and the speed-up of two jobs over one
-(aims: at least 1.7x with two jobs, and at least one learner's whole lesson per second).
+(aims: at least 1.7x with two jobs, and at least 3 learners' whole lessons per second).
 Other work on the machine slows both runs: the load average is printed with the results.
 
+With --against REF (a commit, branch or tag) the same folder is also graded from a git
+worktree of REF, alternated with this checkout run by run (--rounds times each), so that
+a before-and-after shares the machine's load; --jobs 2 alone (--jobs-list) makes it
+quicker.
+
     .venv/bin/python bench/instructor_batch.py [--learners 100] [--keep FOLDER]
+        [--against REF] [--rounds 1] [--jobs-list 1,2]
 """
 
 from __future__ import annotations
@@ -25,10 +31,14 @@ import sys
 import tempfile
 import time
 import zipfile
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from checkout import checkout_of  # noqa: E402
 
 from grader import catalog  # noqa: E402 - after the path is set, when run as a script
 
@@ -84,7 +94,7 @@ def make_submissions(parent: Path, count: int) -> tuple[Path, dict[str, int]]:
     return subs, mix
 
 
-def grade(subs: Path, out: Path, jobs: int, store: Path) -> tuple[float, str]:
+def grade(subs: Path, out: Path, jobs: int, store: Path, cwd: Path = ROOT) -> tuple[float, str]:
     command = [
         sys.executable,
         "-m",
@@ -102,7 +112,8 @@ def grade(subs: Path, out: Path, jobs: int, store: Path) -> tuple[float, str]:
         str(store),
     ]
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    # -m from cwd: the grader package of that checkout grades
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"grading failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -113,37 +124,74 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=100)
     parser.add_argument("--keep", type=Path, help="Generate the submissions here and keep them.")
+    parser.add_argument("--against", metavar="REF", help="also grade from this commit")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each, alternated")
+    parser.add_argument("--jobs-list", default="1,2", help="the --jobs values to time")
     options = parser.parse_args()
+    jobs_list = [int(j) for j in options.jobs_list.split(",")]
     parent = options.keep or Path(tempfile.mkdtemp(prefix="bench-instructor-"))
     parent.mkdir(parents=True, exist_ok=True)
     try:
-        subs, mix = make_submissions(parent, options.learners)
-        items = len(catalog.load(ROOT).exercises)
-        print(
-            f"{options.learners} learners, {items} items each: "
-            + ", ".join(f"{n} {kind}" for kind, n in sorted(mix.items()))
-        )
-        print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.1f}")
-        times = {}
-        for jobs in (1, 2):
-            store = parent / f"store-{jobs}.sqlite3"
-            store.unlink(missing_ok=True)
-            times[jobs], _ = grade(subs, parent / f"book-{jobs}.csv", jobs, store)
-            rate = options.learners / times[jobs]
+        with ExitStack() as stack:
+            subs, mix = make_submissions(parent, options.learners)
+            items = len(catalog.load(ROOT).exercises)
             print(
-                f"--jobs {jobs}: {times[jobs]:7.1f} s   {rate:5.2f} learners/s   "
-                f"{rate * items:6.1f} items/s"
+                f"{options.learners} learners, {items} items each: "
+                + ", ".join(f"{n} {kind}" for kind, n in sorted(mix.items()))
             )
-        rerun, _ = grade(subs, parent / "book-rerun.csv", 2, parent / "store-2.sqlite3")
-        same = (parent / "book-1.csv").read_text() == (parent / "book-2.csv").read_text()
-        unchanged = (parent / "book-2.csv").read_text() == (parent / "book-rerun.csv").read_text()
-        speedup = times[1] / times[2]
-        print(f"speed-up with 2 jobs: {speedup:.2f}x (aim >= 1.7x)")
-        best = options.learners / min(times.values())
-        print(f"best throughput: {best:.2f} learners' whole lessons per second (aim >= 1)")
-        print(f"re-run, nothing changed: {rerun:.1f} s ({rerun / times[2]:.1%} of a first run)")
-        print(f"gradebooks of 1 and 2 jobs identical: {same}; re-run identical: {unchanged}")
-        print(f"load average after: {os.getloadavg()[0]:.1f}")
+            print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.1f}")
+            checkouts = {"this checkout": ROOT}
+            if options.against:
+                checkouts[f"@ {options.against}"] = stack.enter_context(
+                    checkout_of(options.against)
+                )
+            times: dict[tuple[str, int], list[float]] = {}
+            for round_ in range(options.rounds):
+                for jobs in jobs_list:
+                    for name, cwd in checkouts.items():
+                        tag = f"{'head' if cwd == ROOT else 'ref'}-{jobs}-{round_}"
+                        store = parent / f"store-{tag}.sqlite3"
+                        store.unlink(missing_ok=True)
+                        elapsed, _ = grade(subs, parent / f"book-{tag}.csv", jobs, store, cwd)
+                        times.setdefault((name, jobs), []).append(elapsed)
+                        rate = options.learners / elapsed
+                        print(
+                            f"{name:<16} --jobs {jobs}: {elapsed:7.1f} s   {rate:5.2f} learners/s"
+                            f"   {rate * items:6.1f} items/s   (round {round_ + 1})",
+                            flush=True,
+                        )
+            best = {key: min(values) for key, values in times.items()}
+            for name in checkouts:
+                line = ", ".join(
+                    f"--jobs {jobs} {options.learners / best[(name, jobs)]:.2f}"
+                    for jobs in jobs_list
+                )
+                print(f"{name}: best learners' whole lessons per second: {line}")
+            head = "this checkout"
+            if 1 in jobs_list and 2 in jobs_list:
+                speedup = best[(head, 1)] / best[(head, 2)]
+                print(f"speed-up with 2 jobs: {speedup:.2f}x (aim >= 1.7x)")
+            top = options.learners / min(best[(head, jobs)] for jobs in jobs_list)
+            print(f"best throughput: {top:.2f} learners' whole lessons per second (aim >= 3)")
+            if options.against:
+                ref = f"@ {options.against}"
+                for jobs in jobs_list:
+                    gain = best[(ref, jobs)] / best[(head, jobs)]
+                    print(f"--jobs {jobs}: {gain:.2f}x the throughput of {options.against}")
+            books = sorted(parent.glob("book-head-*.csv"))
+            same = len({b.read_text() for b in books}) == 1
+            print(f"gradebooks of this checkout identical across runs and jobs: {same}")
+            if options.against:
+                theirs = sorted(parent.glob("book-ref-*.csv"))
+                agree = {b.read_text() for b in books} == {b.read_text() for b in theirs}
+                print(f"gradebooks identical to {options.against}'s: {agree}")
+            last = parent / f"store-head-{jobs_list[-1]}-{options.rounds - 1}.sqlite3"
+            rerun, _ = grade(subs, parent / "book-rerun.csv", jobs_list[-1], last)
+            first = best[(head, jobs_list[-1])]
+            print(f"re-run, nothing changed: {rerun:.1f} s ({rerun / first:.1%} of a first run)")
+            unchanged = books[-1].read_text() == (parent / "book-rerun.csv").read_text()
+            print(f"re-run gradebook identical: {unchanged}")
+            print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         if options.keep is None:
             shutil.rmtree(parent, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 Alternates `course grade 1.2.39 --solution` (every exercise, the project and the quiz in
 one pytest session) with `course grade 1.2.39.5 --solution`, and reports medians and their
-ratio (aim: the whole lesson costs at most 3x one exercise). `--lesson 1.2.40` does the
+ratio (aim: the whole lesson costs at most 2x one exercise). `--lesson 1.2.40` does the
 same for another lesson (its fifth exercise as the one), `--exercise` picks the one.
 
 With --breakdown it also times, in the same alternation, one grading session of the
@@ -100,7 +100,7 @@ def report(times: dict[str, list[float]], runs: int, against: str | None) -> Non
     print(f"{'command':<22} {'median s':>9} {'min s':>7} {'/ one':>7}  ({runs} runs each)")
     for name, values in times.items():
         print(f"{name:<22} {medians[name]:>9.3f} {min(values):>7.3f} {medians[name] / one:>6.2f}x")
-    print(f"lesson / one exercise: {medians['lesson'] / one:.2f}x (aim <= 3x)")
+    print(f"lesson / one exercise: {medians['lesson'] / one:.2f}x (aim <= 2x)")
     if against:
         before = medians[f"lesson @ {against}"] / medians[f"exercise @ {against}"]
         print(f"at {against}: {before:.2f}x")

@@ -28,3 +28,27 @@ def copy_course(parent: Path) -> Path:
 def learner_repo(tmp_path) -> Path:
     """A fresh copy of the course as a learner clones it; use with env={"COURSE_ROOT": ...}."""
     return copy_course(tmp_path)
+
+
+# -- The browser tests (tests/site_support.py): one Debian chromium per test module ------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright, started once for a module's tests."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.site_support import launch_browser
+
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def traffic():
+    """What a page requests, so a test can see that nothing left the machine."""
+    from tests.site_support import Traffic
+
+    return Traffic()

@@ -3,6 +3,7 @@ hold at every draw, not only at the one CI happens to pick.
 
     python -m tests.seed_sweep 1.2.40            # every item of a lesson, seeds 1..30
     python -m tests.seed_sweep 1.2.40.5 --seeds 50 --jobs 8
+    python -m tests.seed_sweep 1.2.39 --first 1000 --seeds 25   # seeds 1000..1024
 
 For each item and seed: the stub scores below full marks, the solution, the file the
 mutations edit and every correct variant score full marks, and every known-wrong file
@@ -72,7 +73,8 @@ def _check(job, seed: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("ids", nargs="+", help="lesson or exercise ids")
-    parser.add_argument("--seeds", type=int, default=30)
+    parser.add_argument("--seeds", type=int, default=30, help="how many seeds")
+    parser.add_argument("--first", type=int, default=1, help="the first seed")
     parser.add_argument("--jobs", type=int, default=8)
     args = parser.parse_args(argv)
     cat = catalog.load(ROOT)
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     failures = 0
     with tempfile.TemporaryDirectory() as scratch:
         jobs = [job for e in exercises for job in _jobs(e, Path(scratch))]
-        work = [(job, seed) for job in jobs for seed in range(1, args.seeds + 1)]
+        work = [(job, seed) for job in jobs for seed in range(args.first, args.first + args.seeds)]
         with ThreadPoolExecutor(args.jobs) as pool:
             for (job, seed), problem in zip(
                 work, pool.map(lambda w: _check(*w), work), strict=True

@@ -19,14 +19,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.site_support import (
     ENGINES,
     Traffic,
     built_site,
     guarded_context,
-    launch_browser,
     serve,
 )
 
@@ -83,14 +81,6 @@ def site(engine) -> Path:
 def base_url(site):
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

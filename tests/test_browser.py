@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from grader import catalog
 from grader.quiz.model import load_quiz, quiz_path
@@ -20,7 +20,6 @@ from tests.site_support import (
     Traffic,
     built_site,
     guarded_context,
-    launch_browser,
     serve,
 )
 from tests.support import ROOT
@@ -42,19 +41,6 @@ def site(request) -> Path:
 def base_url(site):
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def traffic() -> Traffic:
-    return Traffic()
 
 
 @pytest.fixture
@@ -183,7 +169,7 @@ def test_wrong_and_unreadable_answers_get_feedback(page, traffic, base_url):
     form = page.locator("form#quiz-exact")
     expect(form).to_have_class("quiz-question quiz-wrong")
     expect(form.locator(".quiz-feedback")).to_contain_text("The statement is false, not true.")
-    expect(form.locator(".quiz-explanation")).to_be_visible()
+    expect(form.locator(".quiz-explanation")).to_be_hidden()  # until right or "Show the answer"
 
     # A multiple choice with a wrong pick shows the quiz file's remark for that choice.
     several = by_type["multiple_choice"]
@@ -214,7 +200,11 @@ def test_wrong_and_unreadable_answers_get_feedback(page, traffic, base_url):
     numeric = by_type["numeric"]
     answer(page, numeric, numeric.answer + 1)
     expect(page.locator(f"form#quiz-{numeric.id} .quiz-feedback")).to_contain_text(
-        f"the answer is {numeric.answer_text()}"
+        f"Your answer {numeric.answer + 1:g} is not right."
+    )
+    page.locator(f"form#quiz-{numeric.id} button.quiz-show").click()
+    expect(page.locator(f"form#quiz-{numeric.id} .quiz-answer")).to_contain_text(
+        f"The answer is {numeric.answer_text()}"
     )
     expect(page.locator(".quiz-score")).to_contain_text(
         f"Score: 0 of {QUIZ_ITEM.points:g} points (2 of {len(QUIZ.questions)}"

@@ -371,3 +371,124 @@ def test_a_timeout_with_processes_started_says_so(tmp_path):
     if sys.platform == "linux":
         assert "started 3 other processes" in forked.value.message
     assert "processes" not in looped.value.message
+
+
+# Workers forked from a template (grader.sandbox.template) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def template():
+    from grader.sandbox.template import Template
+    from grader.sandbox.workers import STARTUP_ALLOWANCE_S, _worker_env
+
+    made = Template(_worker_env())
+    assert made.ready.wait(STARTUP_ALLOWANCE_S) and made.usable()
+    yield made
+    made.close()
+
+
+def forked_box(path, template, limits=FAST, hide=()):
+    from grader.sandbox.workers import WorkerProcess, hidden_for
+
+    worker = WorkerProcess(limits, hidden_for(path, hide), template=template)
+    return Sandbox(path, limits, worker=worker), worker
+
+
+def test_a_forked_worker_is_fenced_as_a_spawned_one(tmp_path, template):
+    path = learner_file(tmp_path, "def pid():\n    import os\n    return os.getpid()\n")
+    with Sandbox(path, FAST) as spawned:
+        spawned.call("pid")
+        expected = spawned.worker.protections
+    box, worker = forked_box(path, template)
+    try:
+        box.call("pid")
+        assert type(worker.process).__name__ == "ForkedWorker"  # it was forked, not spawned
+        assert worker.protections == expected
+        assert worker.protections["in_force"]
+    finally:
+        worker.close()
+
+
+def test_a_learner_cannot_change_what_the_next_forked_worker_starts_with(tmp_path, template):
+    """One learner's code patches NumPy and SymPy, leaves a module and a file behind and
+    kills what it can; the next worker forked from the same template sees none of it."""
+    first = learner_file(
+        tmp_path,
+        """
+        import os, signal, sys
+        import numpy, sympy
+        def spoil():
+            numpy.allclose = lambda *a, **k: True
+            sympy.simplify = lambda *a, **k: 0
+            sys.modules["planted"] = numpy
+            open("left_behind.txt", "w").write("x")
+            for pid in range(2, 200):  # what it can see of other processes
+                if pid != os.getpid():
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+            return os.getcwd()
+    """,
+    )
+    box, worker = forked_box(first, template)
+    try:
+        spoiled_in = box.call("spoil").value
+    finally:
+        worker.close()
+    assert template.usable()  # the template is beyond its reach
+    (tmp_path / "second").mkdir()
+    second = learner_file(
+        tmp_path / "second",
+        """
+        import os, sys
+        import numpy, sympy
+        def look():
+            return [
+                numpy.allclose([1.0], [2.0]),
+                sympy.simplify.__module__,
+                "planted" in sys.modules,
+                os.path.exists("left_behind.txt"),
+                os.getcwd(),
+            ]
+    """,
+    )
+    box, worker = forked_box(second, template)
+    try:
+        close, module, planted, left, cwd = box.call("look").value
+    finally:
+        worker.close()
+    assert close is False and module.startswith("sympy") and not planted and not left
+    assert cwd != spoiled_in
+
+
+def test_a_template_that_is_gone_means_spawned_workers(tmp_path):
+    import os
+    import signal
+
+    from grader.sandbox.template import Template
+    from grader.sandbox.workers import STARTUP_ALLOWANCE_S, _worker_env
+
+    gone = Template(_worker_env())
+    gone.ready.wait(STARTUP_ALLOWANCE_S)
+    os.killpg(gone.process.pid, signal.SIGKILL)
+    gone.process.wait()
+    path = learner_file(tmp_path, "def one():\n    return 1\n")
+    box, worker = forked_box(path, gone)
+    try:
+        assert box.call("one").value == 1
+        assert type(worker.process).__name__ == "Popen"
+    finally:
+        worker.close()
+        gone.close()
+
+
+def test_a_forked_worker_that_dies_is_reported_as_a_spawned_one_is(tmp_path, template):
+    path = learner_file(tmp_path, "import os\ndef leave():\n    os._exit(3)\n")
+    box, worker = forked_box(path, template)
+    try:
+        with pytest.raises(WorkerFailure) as failure:
+            box.call("leave")
+    finally:
+        worker.close()
+    assert failure.value.kind == "died" and "exit status 3" in failure.value.message

@@ -340,9 +340,6 @@ def test_course_site_serve_serves_on_loopback_only_and_regenerates_on_a_change(t
             assert r.status == 200 and b"katex" in r.read(2000)
         listening = _listening(port)
         assert listening == {"127.0.0.1"}, listening
-        # `course site serve` became the server itself (exec): a signal reaches MkDocs
-        command = Path(f"/proc/{server.pid}/cmdline").read_bytes().split(b"\0")
-        assert b"mkdocs" in command and b"serve" in command, command
         # A change to a source page is generated again and served, placeholders filled.
         home = root / "lessons" / "index.md"
         home.write_text(home.read_text(encoding="utf-8") + "\n\nFresh words.\n", encoding="utf-8")

@@ -73,6 +73,13 @@ def list_command(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--junit-xml", type=click.Path(path_type=Path), help="Also write JUnit XML here.")
 @click.option("--seed", type=int, help="Seed for the drawn inputs, to reproduce a run.")
+@click.option(
+    "--on-line",
+    "on_line",
+    is_flag=True,
+    hidden=True,
+    help="Get ready, then grade when a line arrives on standard input ('course watch').",
+)
 def grade(
     exercise_id: str | None,
     all_items: bool,
@@ -81,6 +88,7 @@ def grade(
     as_json: bool,
     junit_xml: Path | None,
     seed: int | None,
+    on_line: bool = False,
 ) -> None:
     """Grade an exercise (1.2.39.5), a whole lesson (1.2.39), or every lesson (--all)."""
     cat = load_catalog()
@@ -91,6 +99,9 @@ def grade(
         raise UsageError("Use either --submission or --solution, not both.")
     if submission is not None and len(exercises) > 1:
         raise UsageError("--submission grades one exercise; give an exercise id, not a lesson.")
+    session = None
+    if on_line:
+        session = _ready_session(exercises, submission, solution)
     jobs, missing = [], {}
     for ex in exercises:
         path = (
@@ -99,6 +110,8 @@ def grade(
         if not path.is_file():
             message = missing_file_message(ex, path, learner=submission is None and not solution)
             if len(exercises) == 1:
+                if session is not None:
+                    session.close()
                 raise UsageError(message)
             missing[ex.id] = (path, message)  # a lesson still grades the files that exist
             continue
@@ -112,7 +125,11 @@ def grade(
 
     seed = runner.new_seed() if seed is None else seed
     with term.working(f"Grading {exercise_id}"):
-        graded = {r.exercise.id: r for r in runner.grade(jobs, seed=seed)} if jobs else {}
+        if session is not None:
+            results = session.run(seed, close=False)  # closed once the verdict is shown
+        else:
+            results = runner.grade(jobs, seed=seed) if jobs else []
+        graded = {r.exercise.id: r for r in results}
     results = [
         graded.get(ex.id) or ExerciseResult(ex, missing[ex.id][0], seed, error=missing[ex.id][1])
         for ex in exercises
@@ -134,10 +151,42 @@ def grade(
         )
     else:
         report.print_results(results, cat)
+    if session is not None:
+        sys.stdout.flush()
+        session.close()
     if unrecorded is not None:
         warn(unrecorded)  # after the report, where the learner looks last
         exit_at_once(2)
     exit_at_once(0 if all(r.passed for r in results) else 1)
+
+
+def _ready_session(exercises: list, submission: Path | None, solution: bool):
+    """For ``--on-line``: one exercise's grading session made ready (its worker fenced and
+    waiting, pytest imported), then a wait for a line on standard input. The file is read
+    only after that line, exactly as ``course grade`` reads it. Without a line (the watch
+    stopped), nothing is graded or recorded."""
+    from grader.grading import runner
+
+    if len(exercises) != 1 or exercises[0].kind == "quiz":
+        raise UsageError("--on-line grades one exercise or project.")
+    ex = exercises[0]
+    path = submission if submission is not None else ex.path(ex.solution if solution else ex.stub)
+    session = runner.Session([(ex, path.resolve())])
+    try:
+        session.warm()
+        # What the command imports after grading, imported now rather than after the line.
+        from grader.grading import report  # noqa: F401
+        from grader.learner import attempts, store  # noqa: F401
+        from grader.text import term  # noqa: F401
+
+        line = sys.stdin.readline()
+    except BaseException:
+        session.close()
+        raise
+    if not line:
+        session.close()
+        exit_at_once(0)
+    return session
 
 
 @click.command()

@@ -45,7 +45,11 @@ def site_build(site_dir: Path | None, engine: str) -> None:
 @site_group.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 def site_serve(port: int) -> None:
-    """Serve the site at http://127.0.0.1:PORT/, generating and rebuilding it on a change."""
+    """Serve the site at http://127.0.0.1:PORT/ with your progress, rebuilding it on a change.
+
+    Only this machine can reach it. Its pages show your scores, the homework checklist
+    ticked and your next step, as 'course progress' does, and a quiz answered there is
+    checked and recorded as 'course quiz' records it. Ctrl-C stops it."""
     from grader.site import builder as site_mod
 
     cat = load_catalog()

@@ -7,8 +7,11 @@ overlap.
 
 from __future__ import annotations
 
+import atexit
+import importlib
 import os
 import random
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -82,65 +85,176 @@ def grade(
     ``hidden`` adds folders the submissions must not read (an instructor hides the other
     learners' submissions); the answer folders are always hidden.
     """
-    seed = new_seed() if seed is None else seed
-    started = time.perf_counter()
-    isolation.shield_grader()
-    sandboxes, workers = [], {}
-    for ex, path in jobs:
-        hide = hidden_for(path, answer_folders(ex.root) + tuple(hidden))
-        # Files share a worker when its memory and file limits and its hidden folders fit
-        # them all, so a whole lesson starts Python and NumPy once. Time does not split
-        # them: each Sandbox keeps to its own exercise's seconds per call and in total, and
-        # each file brings its own CPU seconds into the worker's allowance.
-        key = (ex.limits.memory_mb, ex.limits.file_mb, ex.limits.processes, tuple(hide))
-        if key not in workers:
-            workers[key] = WorkerProcess(replace(ex.limits, cpu_seconds=0), hide)
-        worker = workers[key]
-        worker.limits = replace(
-            worker.limits, cpu_seconds=worker.limits.cpu_seconds + ex.limits.cpu_seconds
-        )
-        worker.preload = tuple(sorted({*worker.preload, *_heavy(ex.path(ex.stub))}))
-        support = (ex.path(ex.stub).parent,)
-        sandboxes.append(Sandbox(path, ex.limits, ex.constants, support, worker=worker))
-    for box in sandboxes:
-        if box.path.suffix == ".py":  # data submissions (a quiz's answers) need no worker
-            box.start()  # the workers import NumPy while pytest loads below
+    return Session(jobs, hidden).run(seed)
 
+
+class Session:
+    """One grading run, made ready before it runs: its workers started (fenced, NumPy
+    loading, no learner file imported yet) the moment it is made.
+
+    :func:`grade` makes one and runs it at once. ``course watch`` makes one before the
+    learner saves, :meth:`warm` waits until pytest is imported and every worker has
+    answered its setup, and :meth:`run` grades when the file is saved: the same run, with
+    its start-up already paid. A session runs once; its workers are never used again.
+    """
+
+    def __init__(self, jobs: list[tuple[Exercise, Path]], hidden: tuple[Path, ...] = ()):
+        self.started = time.perf_counter()
+        self.jobs = list(jobs)
+        self.ran = False
+        isolation.shield_grader()
+        template = _template_for_a_run()
+        self.sandboxes: list[Sandbox] = []
+        self.workers: dict[tuple, WorkerProcess] = {}
+        for ex, path in self.jobs:
+            hide = hidden_for(path, answer_folders(ex.root) + tuple(hidden))
+            # Files share a worker when its memory and file limits and its hidden folders
+            # fit them all, so a whole lesson starts Python and NumPy once. Time does not
+            # split them: each Sandbox keeps to its own exercise's seconds per call and in
+            # total, and each file brings its own CPU seconds into the worker's allowance.
+            key = (ex.limits.memory_mb, ex.limits.file_mb, ex.limits.processes, tuple(hide))
+            if key not in self.workers:
+                self.workers[key] = WorkerProcess(
+                    replace(ex.limits, cpu_seconds=0), hide, template=template
+                )
+            worker = self.workers[key]
+            worker.limits = replace(
+                worker.limits, cpu_seconds=worker.limits.cpu_seconds + ex.limits.cpu_seconds
+            )
+            worker.preload = tuple(sorted({*worker.preload, *_heavy(ex.path(ex.stub))}))
+            support = (ex.path(ex.stub).parent,)
+            self.sandboxes.append(Sandbox(path, ex.limits, ex.constants, support, worker=worker))
+        for box in self.sandboxes:
+            if box.path.suffix == ".py":  # data submissions (a quiz's answers) need no worker
+                box.start()  # the workers import NumPy while pytest loads below
+
+    def warm(self) -> None:
+        """Pay every start-up before the file is there to grade: pytest and the plugin
+        imported, SymPy too when a file of the run uses it, and each worker's setup
+        answered (fenced and limited, NumPy imported). A worker that failed to start is
+        started afresh by the run, as any failed worker is."""
+        _import_pytest()
+        for name in _USED_BY_A_RUN:  # imported by every run as it goes: here they are free
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass
+        if any("sympy" in w.preload for w in self.workers.values()):
+            import sympy  # noqa: F401 - its suite imports it at collection: here it is free
+
+        for box in self.sandboxes:
+            if box.path.suffix == ".py":
+                try:
+                    box.worker.ready()
+                except WorkerFailure:
+                    pass  # closed; the run starts a fresh one and reports what it finds
+        self.started = None
+
+    def close(self) -> None:
+        for worker in self.workers.values():
+            worker.close()
+
+    def run(self, seed: int | None = None, close: bool = True) -> list[ExerciseResult]:
+        """Run the hidden suites once and score them. The workers are closed after, or
+        with ``close=False`` left to :meth:`close` (once the verdict is shown); either way
+        they serve no other run."""
+        if self.ran:
+            raise RuntimeError("a grading session runs once; make a new one")
+        self.ran = True
+        started = time.perf_counter() if self.started is None else self.started
+        seed = new_seed() if seed is None else seed
+        pytest = _import_pytest()
+        from grader.grading.plugin import GraderPlugin, Target
+
+        jobs, sandboxes = self.jobs, self.sandboxes
+        targets = [Target(ex, path, box) for (ex, path), box in zip(jobs, sandboxes, strict=True)]
+        plugin = GraderPlugin(targets, seed)
+        root = jobs[0][0].root
+        args = [
+            "-c",
+            str(SUITE_SETTINGS),
+            "--rootdir",
+            str(root / "lessons"),
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:terminal",
+            "-p",
+            "no:stepwise",
+            *_UNUSED_PLUGINS,
+            "--noconftest",
+            "--import-mode=importlib",
+            "--assert=plain",
+            *[str(ex.path(ex.suite)) for ex, _ in jobs],
+        ]
+        try:
+            status = pytest.main(args, plugins=[plugin])
+            if status in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+                for target in targets:
+                    target.suite_error = f"pytest ended with {status!r}"
+        except BaseException:
+            self.close()
+            raise
+        if close:
+            self.close()
+        elapsed = time.perf_counter() - started
+        return [_score(t, seed, elapsed / len(targets)) for t in targets]
+
+
+# Worker templates (grader.sandbox.template): "auto" starts one in a process that grades a
+# second time (a batch's grading process) and forks its workers from it once it is ready;
+# "always" from the first run, "never" spawns every worker.
+TEMPLATE_ENV = "COURSE_WORKER_TEMPLATE"
+_runs = 0
+_template = None
+_template_lock = threading.Lock()  # runs may come from several threads (a cluster worker)
+
+
+def _template_for_a_run():
+    """The template this run's workers are forked from, or None to spawn them."""
+    global _runs, _template
+    from grader.sandbox import template as template_mod
+    from grader.sandbox.workers import STARTUP_ALLOWANCE_S, _worker_env
+
+    mode = os.environ.get(TEMPLATE_ENV, "auto")
+    if mode == "never" or os.name != "posix" or not hasattr(os, "fork"):
+        return None
+    env = _worker_env()
+    with _template_lock:
+        _runs += 1
+        if _template is not None and (_template.gone or _template.env != env):
+            _template.close()  # gone, or made for other settings (COURSE_FENCE_DISABLE)
+            _template = None
+        if _template is None and (mode == "always" or _runs >= 2):
+            _template = template_mod.Template(env)
+            atexit.register(_template.close)
+        made = _template
+    if made is not None and mode == "always":
+        made.ready.wait(STARTUP_ALLOWANCE_S)
+    return made if made is not None and made.usable() else None
+
+
+# Modules a run imports as it goes (pytest's plugins at configuration, the rng fixture's
+# numpy.random, the trusted functions), which a session made ready imports before.
+_USED_BY_A_RUN = (
+    "_pytest.helpconfig",
+    "_pytest.skipping",
+    "_pytest.warnings",
+    "_pytest.tracemalloc",
+    "readline",
+    "secrets",
+    "numpy.random",
+    "grader.sandbox.trusted",
+)
+
+
+def _import_pytest():
     os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     import pytest
 
-    from grader.grading.plugin import GraderPlugin, Target
+    import grader.grading.plugin  # noqa: F401 - NumPy and the fixtures, before the run
 
-    targets = [Target(ex, path, box) for (ex, path), box in zip(jobs, sandboxes, strict=True)]
-    plugin = GraderPlugin(targets, seed)
-    root = jobs[0][0].root
-    args = [
-        "-c",
-        str(SUITE_SETTINGS),
-        "--rootdir",
-        str(root / "lessons"),
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:terminal",
-        "-p",
-        "no:stepwise",
-        *_UNUSED_PLUGINS,
-        "--noconftest",
-        "--import-mode=importlib",
-        "--assert=plain",
-        *[str(ex.path(ex.suite)) for ex, _ in jobs],
-    ]
-    try:
-        status = pytest.main(args, plugins=[plugin])
-        if status in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
-            for target in targets:
-                target.suite_error = f"pytest ended with {status!r}"
-    finally:
-        for worker in workers.values():
-            worker.close()
-    elapsed = time.perf_counter() - started
-    return [_score(t, seed, elapsed / len(targets)) for t in targets]
+    return pytest
 
 
 def _score(target, seed: int, duration: float) -> ExerciseResult:

@@ -37,6 +37,7 @@ class BatchSummary:
     seed: int
     records: list[dict]
     skipped: list[str] = field(default_factory=list)  # entries neither a folder nor a zip
+    notices: list[str] = field(default_factory=list)  # refused or unfenced Dask workers
 
 
 def _ancestors_or_self(path: Path) -> set[Path]:
@@ -72,6 +73,15 @@ def instructor_files(outputs: list[Path | None], needed: list[Path]) -> set[Path
     return hidden
 
 
+def other_batches(temp: Path, besides: Path) -> list[Path]:
+    """Folders of batches on this machine that hold (or held) other learners' copies: local
+    batches' slots, a cluster's packing folders and its workers' slots (see
+    :mod:`grader.instructor.cluster`); all but ``besides``, this batch's own."""
+    own = os.path.realpath(besides)
+    found = sorted(temp.glob("course-instructor-*")) + sorted(temp.glob("course-cluster-*"))
+    return [p for p in found if p.is_dir() and os.path.realpath(p) != own]
+
+
 def grade_batch(
     submissions: Path,
     out_csv: Path,
@@ -83,8 +93,14 @@ def grade_batch(
     root: Path | None = None,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[dict], None] | None = None,
+    scheduler: str | None = None,
+    unfenced: bool = False,
 ) -> BatchSummary:
-    """Grade every learner in ``submissions``; write the CSV (and JSON) gradebook."""
+    """Grade every learner in ``submissions``; write the CSV (and JSON) gradebook.
+
+    With ``scheduler`` (a Dask scheduler's address) the learners are graded on its workers
+    (:mod:`grader.instructor.cluster`), each of which must fence them in unless
+    ``unfenced``; without it, in grading processes on this machine."""
     started = time.perf_counter()
     cat = catalog_mod.load(root)
     root = cat.root
@@ -103,8 +119,19 @@ def grade_batch(
         raise BatchError(
             f"{submissions} holds no submissions: put one folder (or one .zip) per learner in it."
         )
+    client = None
+    if scheduler:  # before anything is written: an unreachable scheduler changes nothing
+        from grader.instructor import cluster
+
+        client = cluster.connect(scheduler)
     store_path = Path(store_path) if store_path else default_store(root)
-    open_store(store_path).close()  # migrates once, and fails early if unusable
+    try:
+        open_store(store_path).close()  # migrates once, and fails early if unusable
+    except BatchError:
+        if client is not None:
+            client.close()
+        raise
+    key_seed = seed
     keys = grader_keys(cat, seed)
     if seed is None:
         from grader.grading.runner import new_seed
@@ -116,12 +143,44 @@ def grade_batch(
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
 
+    if client is not None:  # on a Dask cluster (grader.instructor.cluster)
+        records: list[dict | None] = [None] * len(learners)
+        notices: list[str] = []
+        private = {submissions} | instructor_files([store_path, out_csv, out_json], [root, temp])
+        if on_start:
+            on_start(len(learners))
+        store = open_store(store_path)
+        try:
+            threads = sum(client.nthreads().values())
+            cluster.grade_learners(
+                client,
+                learners,
+                cat,
+                keys=keys,
+                key_seed=key_seed,
+                seed=seed,
+                store=store,
+                store_path=store_path,
+                use_cache=use_cache,
+                hidden=sorted(str(p) for p in private),
+                unfenced=unfenced,
+                finish=lambda index, record: _keep_record(records, index, record, on_done),
+                notices=notices,
+            )
+        finally:
+            store.close()
+            client.close()
+        return _written(
+            records, learners, cat, seed, out_csv, out_json, started, threads, submissions, notices
+        )
+
     batch = Path(tempfile.mkdtemp(prefix="course-instructor-"))
     slots = [batch / f"slot-{k}" for k in range(jobs)]
     for slot in slots:
         slot.mkdir(mode=0o700)
     needed = [root, Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable), batch, temp]
     private = {submissions} | instructor_files([store_path, out_csv, out_json], needed)
+    private |= set(other_batches(temp, besides=batch))  # as they are now
 
     def task_for(learner: Learner, k: int) -> Task:
         others = [str(s) for j, s in enumerate(slots) if j != k]
@@ -149,12 +208,7 @@ def grade_batch(
 
     def finish(index: int, record: dict) -> None:
         with lock:
-            records[index] = record  # kept first: showing it may fail, losing it may not
-            if on_done:
-                try:
-                    on_done(record)
-                except Exception:  # noqa: BLE001 - a display problem never stops a slot
-                    pass
+            _keep_record(records, index, record, on_done)
 
     context = multiprocessing.get_context("spawn")  # a clean process: no state inherited
     pools: dict[int, concurrent.futures.ProcessPoolExecutor] = {}
@@ -209,7 +263,34 @@ def grade_batch(
                     process.terminate()
             pool.shutdown(wait=not interrupted, cancel_futures=True)
         shutil.rmtree(batch, ignore_errors=True)
-    # Every learner found is in the gradebook, even one whose slot ended without a result.
+    return _written(records, learners, cat, seed, out_csv, out_json, started, jobs, submissions)
+
+
+def _keep_record(
+    records: list, index: int, record: dict, on_done: Callable[[dict], None] | None
+) -> None:
+    records[index] = record  # kept first: showing it may fail, losing it may not
+    if on_done:
+        try:
+            on_done(record)
+        except Exception:  # noqa: BLE001 - a display problem never stops a slot
+            pass
+
+
+def _written(
+    records: list,
+    learners: list[Learner],
+    cat: catalog_mod.Catalog,
+    seed: int,
+    out_csv: Path,
+    out_json: Path | None,
+    started: float,
+    jobs: int,
+    submissions: Path,
+    notices: list[str] | None = None,
+) -> BatchSummary:
+    """Write the gradebook; every learner found is in it, even one whose slot (or task)
+    ended without a result."""
     done = [
         record
         or failed_record(learners[index], cat, seed, "not graded: the batch stopped before it")
@@ -226,6 +307,7 @@ def grade_batch(
         seed=seed,
         records=done,
         skipped=skipped_entries(submissions),
+        notices=notices or [],
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import catalog as catalog_mod
@@ -28,9 +28,15 @@ class Task:
     use_cache: bool
     seed: int
     keys: dict[str, str]  # exercise id -> grader key
+    # On a Dask worker (grader.instructor.cluster) the source is a packed copy of what the
+    # instructor read: these say what the instructor's copy was called and held.
+    shown_source: str = ""  # the entry's name in SUBMISSIONS_DIR (default: the source's)
+    prefix: str | None = None  # where the mirror of exercises/ started in it
+    problems: dict[str, str] = field(default_factory=dict)  # item path -> why not usable
+    cached: dict[str, dict] = field(default_factory=dict)  # item id -> result from the store
 
 
-_process_store = None  # one connection per grading process
+_process_store = None  # one connection per grading process (and store)
 
 
 def _zero(ex: catalog_mod.Exercise, submission: str, seed: int, reason: str) -> dict:
@@ -104,29 +110,43 @@ def _scrub(data, old: str, new: str):
 def grade_learner(task: Task) -> dict:
     """Grade every item of one learner; runs in a grading process. Never raises for
     anything the submission holds: problems become zeros with the reason."""
+    return grade_and_keep(task)[0]
+
+
+def grade_and_keep(task: Task) -> tuple[dict, list[str]]:
+    """:func:`grade_learner`, and the ids of the items graded now whose results are worth
+    keeping. With ``task.store`` the results are kept there and kept results are used;
+    without it (on a Dask worker) ``task.cached`` stands for the store and the instructor
+    keeps the results."""
     global _process_store
     started = time.perf_counter()
     root = Path(task.root)
     cat = catalog_mod.load(root)
     source = Path(task.source)
-    learner = Learner(task.learner, source)
+    name = task.shown_source or source.name
+    learner = Learner(task.learner, source.with_name(name))
     slot = Path(task.slot)
     for leftover in slot.iterdir():  # a previous learner's copy, if a run was cut short
         shutil.rmtree(leftover, ignore_errors=True)
     copy_dir = slot / "submission"
     copy_dir.mkdir(mode=0o700)
+    kept: list[str] = []
     try:
         try:
             unpacked = unpack(source, list(cat.exercises), copy_dir, root)
         except SubmissionProblem as exc:
-            return failed_record(learner, cat, task.seed, f"broken submission: {exc}")
+            return failed_record(learner, cat, task.seed, f"broken submission: {exc}"), kept
         except OSError as exc:
-            return failed_record(
-                learner, cat, task.seed, f"broken submission: it cannot be read ({exc})"
-            )
-        if _process_store is None:
-            _process_store = open_store(Path(task.store))
-        shown = f"{source.name}/{unpacked.prefix}"
+            reason = f"broken submission: it cannot be read ({exc})"
+            return failed_record(learner, cat, task.seed, reason), kept
+        unpacked.problems.update(task.problems)
+        store = None
+        if task.store:
+            if _process_store is None or _process_store.path != Path(task.store):
+                _process_store = open_store(Path(task.store))
+            store = _process_store
+        prefix = unpacked.prefix if task.prefix is None else task.prefix
+        shown = f"{name}/{prefix}"
         results: dict[str, dict] = {}
         jobs = []
         for ex in cat.exercises:
@@ -138,11 +158,12 @@ def grade_learner(task: Task) -> dict:
                 results[ex.id] = _zero(ex, shown + relative, task.seed, reason)
             else:
                 digest, key = unpacked.digests[relative], task.keys[ex.id]
-                hit = (
-                    cached(_process_store.db, learner.name, ex.id, digest, key)
-                    if task.use_cache
-                    else None
-                )
+                if not task.use_cache:
+                    hit = None
+                elif store is not None:
+                    hit = cached(store.db, learner.name, ex.id, digest, key)
+                else:
+                    hit = task.cached.get(ex.id)
                 if hit is not None:
                     results[ex.id] = {**hit, "cached": True}
                 else:
@@ -164,9 +185,11 @@ def grade_learner(task: Task) -> dict:
                 results[ex.id] = data
                 suite_broke = result.error and not result.checks
                 if not suite_broke:
-                    keep(_process_store, learner.name, ex.id, digest, key, data)
+                    kept.append(ex.id)
+                    if store is not None:
+                        keep(store, learner.name, ex.id, digest, key, data)
         ordered = [results[ex.id] for ex in cat.exercises]
         extra = {} if unpacked.digests else {"error": _nothing_to_grade(unpacked, cat)}
-        return _record(learner.name, source.name, ordered, started, len(jobs), **extra)
+        return _record(learner.name, name, ordered, started, len(jobs), **extra), kept
     finally:
         shutil.rmtree(copy_dir, ignore_errors=True)

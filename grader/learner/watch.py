@@ -7,7 +7,11 @@ once a change is seen that no event announced. Only a change of the file's conte
 counts, so an editor that saves twice grades once.
 
 Each grade runs ``course grade ID`` in a process of its own (the same output, the same
-recorded attempt) on a cleared screen. On a terminal the learner can also type a key and
+recorded attempt, the same isolation) on a cleared screen. That process is started before
+the save (``--on-line``): by then it has imported the grader and pytest and its worker is
+fenced and waiting with NumPy imported, the learner's file not yet read; the save sends
+it one line, and it reads the file and grades. It grades once; the next one is started as
+soon as it is done, so one is always waiting. On a terminal the learner can also type a key and
 Enter: g grade now, h a hint, n the next exercise, q quit; Ctrl-C quits cleanly, and
 stops a grade that is running without recording half of it.
 """
@@ -33,7 +37,12 @@ from grader.text.term import is_terminal, style
 
 POLL_SECONDS = 0.5
 EVENT_CHECK_MS = 1000  # how often the event watcher also looks at the file itself
-SETTLE_SECONDS = 0.15  # let an editor finish writing before grading
+# File events are grouped until none has come for EVENT_QUIET_MS (an editor's save is a few
+# writes within a millisecond or two), at most EVENT_GROUP_MS; polling, which may see a
+# file half written, looks again SETTLE_SECONDS later.
+EVENT_QUIET_MS = 30
+EVENT_GROUP_MS = 300
+SETTLE_SECONDS = 0.15
 WATCHED_KINDS = ("exercise", "project")  # a quiz is taken, not watched
 
 KEYS = {"": "grade", "g": "grade", "h": "hint", "n": "next", "q": "quit", "quit": "quit"}
@@ -65,10 +74,15 @@ class FileWatcher:
         self.stop.set()
         self.thread.join(timeout=3)
 
-    def _changed(self) -> bool:
+    def _changed(self, settle: float = 0.0) -> bool:
         current = fingerprint(self.path)
         if current is None or current == self.last:
             return False
+        if settle:
+            time.sleep(settle)
+            current = fingerprint(self.path)
+            if current is None or current == self.last:
+                return False
         self.last = current
         self.events.put(("changed", None))
         return True
@@ -79,7 +93,7 @@ class FileWatcher:
         if not self.stop.is_set():
             self.polling = True
             while not self.stop.wait(POLL_SECONDS):
-                self._changed()
+                self._changed(settle=SETTLE_SECONDS)
 
     def _watch_events(self) -> None:
         """Wait for file events; return to fall back to polling."""
@@ -97,8 +111,8 @@ class FileWatcher:
                 stop_event=self.stop,
                 rust_timeout=EVENT_CHECK_MS,
                 yield_on_timeout=True,
-                debounce=100,
-                step=50,
+                debounce=EVENT_GROUP_MS,
+                step=EVENT_QUIET_MS,
                 recursive=False,
                 raise_interrupt=False,
             ):
@@ -182,6 +196,7 @@ class Watch:
         self.keys = is_terminal(sys.stdin)
         self.runs = 0
         self.watcher: FileWatcher | None = None
+        self.ready: tuple[str, subprocess.Popen] | None = None  # (id, a grade waiting)
 
     @property
     def path(self) -> Path:
@@ -209,6 +224,7 @@ class Watch:
             self.echo("\nStopped watching.")
             return 0 if self.max_runs is None else code
         finally:
+            self._discard()
             if self.watcher is not None:
                 self.watcher.close()
 
@@ -219,6 +235,8 @@ class Watch:
         self.exercise = exercise
         self.watcher = FileWatcher(self.path, self.events, self.poll)
         self.watcher.start()
+        if self.ready is not None and self.ready[0] != exercise.id:
+            self._discard()
 
     def _grade(self) -> int:
         self.runs += 1
@@ -229,17 +247,14 @@ class Watch:
         stamp = time.strftime("%H:%M:%S")
         self.echo(style(f"course watch  {self.exercise.id}  graded at {stamp}", dim=True))
         sys.stdout.flush()
-        # -P and PYTHONPATH: the grade runs this very grader package, never a folder
-        # named grader that happens to sit in the current directory.
-        command = [sys.executable, "-P", "-m", "grader", "grade", self.exercise.id]
-        package_parent = str(Path(__file__).resolve().parents[2])
-        search = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
-        env = {**os.environ, "PYTHONPATH": search, WATCH_ENV: self.exercise.id}
-        # Its own session: Ctrl-C reaches this process only, which then stops the grade
-        # before it records anything, rather than leaving half a run behind.
-        child = subprocess.Popen(command, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        child = self._take()
         try:
-            return child.wait()
+            try:
+                child.stdin.write(b"grade\n")  # it reads the file now, and grades it
+                child.stdin.close()
+            except OSError:
+                pass  # it ended while waiting: its exit status and message say why
+            code = child.wait()
         except KeyboardInterrupt:
             try:
                 os.killpg(child.pid, signal.SIGTERM)
@@ -247,6 +262,56 @@ class Watch:
                 pass
             child.wait()
             raise
+        if not (self.max_runs and self.runs >= self.max_runs):
+            self._prepare()  # the next grade gets ready while the learner reads this one
+        return code
+
+    def _prepare(self) -> None:
+        """Start ``course grade ID --on-line`` for the exercise watched: it imports the
+        grader and starts its fenced worker now, and grades when told (:meth:`_grade`)."""
+        if self.ready is not None:
+            return
+        # -P and PYTHONPATH: the grade runs this very grader package, never a folder
+        # named grader that happens to sit in the current directory.
+        command = [sys.executable, "-P", "-m", "grader", "grade", self.exercise.id, "--on-line"]
+        package_parent = str(Path(__file__).resolve().parents[2])
+        search = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": search, WATCH_ENV: self.exercise.id}
+        # Its own session: Ctrl-C reaches this process only, which then stops the grade
+        # before it records anything, rather than leaving half a run behind.
+        child = subprocess.Popen(command, stdin=subprocess.PIPE, env=env, start_new_session=True)
+        self.ready = (self.exercise.id, child)
+
+    def _take(self) -> subprocess.Popen:
+        """The grade waiting for the exercise watched, started now if there is none; a
+        waiting grade is used once."""
+        if self.ready is not None and (
+            self.ready[0] != self.exercise.id or self.ready[1].poll() is not None
+        ):
+            self._discard()  # for another exercise, or it ended while waiting
+        self._prepare()
+        _id, child = self.ready
+        self.ready = None
+        return child
+
+    def _discard(self) -> None:
+        """End the grade waiting, if any, without grading: told nothing, it stops."""
+        if self.ready is None:
+            return
+        _id, child = self.ready
+        self.ready = None
+        try:
+            child.stdin.close()
+        except OSError:
+            pass
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(child.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            child.wait()
 
     def _footer(self, passed: bool) -> None:
         rel = self.exercise.stub
@@ -279,8 +344,7 @@ class Watch:
                 action, detail = self.events.get(timeout=0.5)
             except queue.Empty:
                 continue
-            if action == "changed":
-                time.sleep(SETTLE_SECONDS)
+            if action == "changed":  # settled already (FileWatcher)
                 self._drain("changed")
                 return True
             if action == "grade":

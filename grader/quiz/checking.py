@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from grader.quiz.expressions import parse_expression, parse_number, time_limit
-from grader.quiz.model import (
-    CHECK_SECONDS,
-    AnswerError,
-    Condition,
-    ExpressionError,
-    Question,
-    show_value,
+from grader.quiz.expressions import (
+    Expression,
+    limit_of,
+    parse_expression,
+    parse_number,
+    rational_text,
+    time_limit,
 )
+from grader.quiz.model import CHECK_SECONDS, AnswerError, Condition, Question, show_value
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ class Outcome:
     message: str = ""  # why it is wrong, or why it could not be read; empty when correct
     feedback: tuple[str, ...] = ()  # per-choice remarks that apply
     readable: bool = True  # False when the stored answer cannot be read at all
+    # What gives the answer away: shown with the rest in the terminal, and on the site only
+    # once the learner has it right or asks for it ("Show the answer").
+    reveal: str = ""
+    reveal_notes: tuple[str, ...] = ()
 
 
 def read_typed(question: Question, text: str) -> Any:
@@ -110,31 +115,38 @@ def _check_choice(question: Question, value: Any) -> Outcome:
     picked = {chosen} if isinstance(chosen, str) else set(chosen)
     right = {question.answer} if question.type == "single_choice" else set(question.answer)
     shown = show_value(question, chosen)
-    # Remarks for the choices the learner got wrong: picked but wrong, or right but missed.
-    wrong = sorted(picked ^ right)
+    # Remarks for the choices the learner picked wrongly; those for the right choices they
+    # missed tell the answer, so they come with it.
     notes = tuple(
-        f"({letter}) {question.feedback[letter]}" for letter in wrong if letter in question.feedback
+        f"({letter}) {question.feedback[letter]}"
+        for letter in sorted(picked - right)
+        if letter in question.feedback
+    )
+    missed = sorted(right - picked)
+    reveal_notes = tuple(
+        f"({letter}) {question.feedback[letter]}"
+        for letter in missed
+        if letter in question.feedback
     )
     if picked == right:
         return Outcome(True, True, shown)
     if question.type == "single_choice":
-        message = f"You chose ({shown}); the answer is ({question.answer})."
+        message = f"You chose ({shown}), which is not right."
+        reveal = f"The answer is ({question.answer})."
     else:
-        missed = ", ".join(sorted(right - picked))
-        extra = ", ".join(sorted(picked - right))
+        extra = sorted(picked - right)
         parts = [
-            f"you chose {_and(extra)}, which {'is' if len(picked - right) == 1 else 'are'}"
+            f"you chose {_and(', '.join(extra))}, which {'is' if len(extra) == 1 else 'are'}"
             " not right"
             if extra
             else "",
-            f"you left out {_and(missed)}" if missed else "",
+            f"you left out {len(missed)} right choice{'s' if len(missed) > 1 else ''}"
+            if missed
+            else "",
         ]
-        message = (
-            "Not all of your choices match: "
-            + "; ".join(p for p in parts if p)
-            + f". The right choices are {_and(', '.join(question.answer))}."
-        )
-    return Outcome(False, True, shown, message, notes)
+        message = "Not all of your choices match: " + "; ".join(p for p in parts if p) + "."
+        reveal = f"The right choices are {_and(', '.join(question.answer))}."
+    return Outcome(False, True, shown, message, notes, reveal=reveal, reveal_notes=reveal_notes)
 
 
 def _and(letters: str) -> str:
@@ -149,112 +161,80 @@ def _check_numeric(question: Question, value: Any) -> Outcome:
     bound = max(question.tolerance, question.relative_tolerance * abs(question.answer))
     if error <= bound:
         return Outcome(True, True, shown)
-    # A known wrong value names its slip; the tolerance is worth saying only for a near miss.
+    # A known wrong value names its slip; closeness is worth saying only for a near miss.
     notes = tuple(
         text for value, text in question.feedback.items() if abs(number - float(value)) <= bound
     )
-    near = f" (within {bound:.3g})" if error <= 1000 * bound else ""
-    return Outcome(
-        False,
-        True,
-        shown,
-        f"Your answer {shown} is off by {error:.3g}; the answer is {question.answer_text()}{near}.",
-        notes,
-    )
+    if error <= 1000 * bound:
+        message = f"Your answer {shown} is close, but not within {bound:.3g} of the answer."
+    else:
+        message = f"Your answer {shown} is not right."
+    reveal = f"The answer is {question.answer_text()}; yours is off by {error:.3g}."
+    return Outcome(False, True, shown, message, notes, reveal=reveal)
 
 
 def _check_expression(question: Question, value: Any) -> Outcome:
-    import sympy
-
     if not isinstance(value, str):
         raise AnswerError("The answer should be an expression written as text, in quotes.")
-    expr = parse_expression(value, question.variables, question.functions)
-    shown = " ".join(value.split())  # as typed: SymPy's own printing reorders terms
-    symbols = {name: sympy.Symbol(name) for name in question.variables}
-    details: dict[str, Any] = {"answer": shown}
-    try:
-        with time_limit(CHECK_SECONDS):
-            for condition in question.conditions:
-                if not _holds(condition, expr, question, symbols, details):
-                    message = _cancelled(condition, value, expr) or _fill(
-                        condition.message, expr, details
-                    )
-                    return Outcome(False, True, shown, message)
-    except ExpressionError:
-        raise
-    except Exception as exc:  # SymPy could not decide: say so rather than crash the grader
-        raise AnswerError(
-            f"The checker could not work with {shown} ({type(exc).__name__}); "
-            "write it in a simpler form."
-        ) from None
+    with time_limit(CHECK_SECONDS):
+        expr = parse_expression(value, question.variables)
+        shown = " ".join(value.split())  # as typed, spaces tidied
+        details: dict[str, str] = {"answer": shown}
+        for condition in question.conditions:
+            if not _holds(condition, expr, question, details):
+                message = _cancelled(condition, value, expr) or _fill(
+                    condition.message, expr, details
+                )
+                reveal = f"One right answer is {question.answer_text()}."
+                return Outcome(False, True, shown, message, reveal=reveal)
     return Outcome(True, True, shown)
 
 
-def _holds(
-    condition: Condition, expr: Any, question: Question, symbols: dict, details: dict
-) -> bool:
-    import sympy
-
-    symbol = symbols.get(condition.symbol)
+def _holds(condition: Condition, expr: Expression, question: Question, details: dict) -> bool:
+    """One condition, decided exactly (quiz.js decides it the same way)."""
     if condition.check == "depends_on":
-        return symbol in expr.free_symbols
+        return expr.depends_on(condition.symbol)
     if condition.check == "denominator_depends_on":
-        _, denominator = sympy.fraction(sympy.together(expr))
-        return symbol in denominator.free_symbols
-    target = parse_expression(condition.equals, question.variables, question.functions)
+        # Whether the learner divided by something that depends on the symbol, as typed.
+        return condition.symbol in expr.divides_by
+    target = parse_expression(condition.equals, question.variables)
     if condition.check == "limit":
-        at = parse_expression(condition.at, question.variables, question.functions)
-        limit = _limit(expr, symbol, at)
-        details["limit"] = str(limit)
-        return _same(limit, target)
-    return _same(expr, target)
+        limit = limit_of(expr, condition.symbol, Fraction(condition.at))
+        details["limit"] = "infinity" if limit is None else rational_text(limit, expr.variables)
+        return limit is not None and limit.equals(target.value)
+    return expr.value.equals(target.value)
 
 
-def _cancelled(condition: Condition, typed: str, expr: Any) -> str:
+def _cancelled(condition: Condition, typed: str, expr: Expression) -> str:
     """For a failed ``depends_on``: if the learner did write the symbol and it cancelled
     (``4*x*h/(2*h)`` is 2*x), say so; the question's own message would claim it is absent."""
-    if condition.check != "depends_on" or not re.search(rf"\b{condition.symbol}\b", typed):
+    if condition.check != "depends_on" or not re.search(
+        rf"(?<![A-Za-z0-9_]){condition.symbol}(?![A-Za-z0-9_])", typed
+    ):
         return ""
     shown = " ".join(typed.split())
     return (
-        f"Your expression, {shown}, simplifies to {expr}: the {condition.symbol} you wrote "
-        f"cancels out, so as a whole it does not depend on {condition.symbol}. Write what a "
-        "program computes step by step, before any simplification by hand."
+        f"Your expression, {shown}, simplifies to {expr.text()}: the {condition.symbol} you "
+        f"wrote cancels out, so as a whole it does not depend on {condition.symbol}. Write "
+        "what a program computes step by step, before any simplification by hand."
     )
 
 
-def _limit(expr: Any, symbol: Any, at: Any) -> Any:
-    """The limit of ``expr`` as ``symbol`` goes to ``at``. A rational function in lowest
-    terms whose denominator does not vanish at a finite point is continuous there, so the
-    limit is its value: ten times faster than ``sympy.limit``, which does the rest."""
-    import sympy
-
-    if at.is_finite and expr.is_rational_function(symbol):
-        numerator, denominator = sympy.fraction(sympy.cancel(sympy.together(expr)))
-        if sympy.expand(denominator.subs(symbol, at)) != 0:
-            return sympy.expand(numerator.subs(symbol, at) / denominator.subs(symbol, at))
-    return sympy.limit(expr, symbol, at)
-
-
-def _same(a: Any, b: Any) -> bool:
-    import sympy
-
-    difference = sympy.cancel(sympy.together(a - b))
-    return difference == 0 or sympy.simplify(difference) == 0
-
-
-def _fill(message: str, expr: Any, details: dict) -> str:
-    import sympy
-
-    if "{simplified}" in message:
-        details["simplified"] = str(sympy.simplify(expr))
-    for key, text in details.items():
-        message = message.replace("{" + key + "}", text)
+def _fill(message: str, expr: Expression, details: dict) -> str:
+    details = {**details, "simplified": expr.text()}
+    for key in ("answer", "limit", "simplified"):
+        if key in details:
+            message = message.replace("{" + key + "}", details[key])
     return message
 
 
 def feedback_text(question: Question, outcome: Outcome) -> str:
-    """Everything a learner should read after answering: verdict reason and explanation."""
-    parts = [] if outcome.correct else [outcome.message, *outcome.feedback]
+    """Everything a learner should read after answering: verdict reason, the answer and the
+    explanation."""
+    parts = (
+        []
+        if outcome.correct
+        else [outcome.message, *outcome.feedback, outcome.reveal, *outcome.reveal_notes]
+    )
     parts.append(question.explanation)
     return "\n".join(p for p in parts if p)

@@ -18,7 +18,6 @@ import os
 import sqlite3
 import sys
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -100,9 +99,6 @@ def take(
         quiet=quiet,
         soft_wrap=not out.isatty(),
     )
-    # SymPy takes a moment to import; do it while the learner reads the first questions.
-    threading.Thread(target=_import_sympy, daemon=True).start()
-
     _introduce(console, exercise, quiz, catalog, interactive)
     try:
         answers = _ask_all(console, quiz, stdin, interactive)
@@ -125,13 +121,6 @@ def take(
         print(report.to_json([result], single=True))
     _summarise(console, exercise, quiz, catalog, result, kept)
     return 0 if result.passed else 1
-
-
-def _import_sympy() -> None:
-    try:
-        import sympy  # noqa: F401
-    except Exception:  # reported properly when an expression is checked
-        pass
 
 
 def _introduce(

@@ -330,6 +330,20 @@ class _Unsendable(Exception):
     pass
 
 
+def _until_single_threaded(seconds: float = 2.0) -> None:
+    """Wait until a joined thread has left the kernel too (``join`` returns a moment
+    before): the fence's user namespace is refused to a process with threads."""
+    tasks = f"/proc/{os.getpid()}/task"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if len(os.listdir(tasks)) <= 1:
+                return
+        except OSError:
+            return  # not Linux: nothing to wait for
+        time.sleep(0.0005)
+
+
 def main() -> None:
     from grader.sandbox import host
 
@@ -350,11 +364,15 @@ def main() -> None:
     from grader.sandbox import wire
 
     setup = wire.read_message(channel_in)
-    joining = threading.Thread(target=worker.join_tree, args=(setup,))
-    joining.start()
-    import numpy  # noqa: F401 - imported before limits apply, and warm for the learner
+    if "numpy" in sys.modules:  # forked from a template (.template): nothing to overlap
+        worker.join_tree(setup)
+    else:
+        joining = threading.Thread(target=worker.join_tree, args=(setup,))
+        joining.start()
+        import numpy  # noqa: F401 - imported before limits apply, and warm for the learner
 
-    joining.join()
+        joining.join()
+        _until_single_threaded()
     worker.reply(setup)
     worker.serve()
 

@@ -129,8 +129,11 @@ class WorkerProcess:
     is loaded again, lazily, into a fresh one.
     """
 
-    def __init__(self, limits: Limits, hide: list[str], preload: tuple[str, ...] = ()):
+    def __init__(
+        self, limits: Limits, hide: list[str], preload: tuple[str, ...] = (), template=None
+    ):
         self.limits, self.hide, self.preload = limits, hide, preload
+        self.template = template  # a grader.sandbox.template.Template to fork from, or None
         self.process: subprocess.Popen | None = None
         self.scratch: str | None = None
         self.setup_reply: dict | None = None
@@ -146,15 +149,17 @@ class WorkerProcess:
             return
         self.scratch = tempfile.mkdtemp(prefix="course-worker-")
         self.tree = host.TreeLimit.create(self.limits)
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.sandbox.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            cwd=self.scratch,
-            env=_worker_env(),
-            **host.popen_options(),  # its own process group, ended as a whole
-        )
+        self.process = self._fork() if self.template is not None else None
+        if self.process is None:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-m", "grader.sandbox.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                cwd=self.scratch,
+                env=_worker_env(),
+                **host.popen_options(),  # its own process group, ended as a whole
+            )
         self.channel = open_channel(self.process.stdin, self.process.stdout, wire.MAX_MESSAGE_BYTES)
         self.generation += 1
         self.setup_reply = None
@@ -167,6 +172,26 @@ class WorkerProcess:
             "tree": self.tree.for_worker(),
         }
         self._send(setup, time.monotonic() + STARTUP_ALLOWANCE_S, "starting Python")
+
+    def _fork(self):
+        """A fresh worker forked by the template (Python, NumPy and SymPy already
+        imported), or None to spawn one: it then runs exactly as a spawned worker does."""
+        from grader.sandbox.template import TemplateGone
+
+        to_r, to_w = os.pipe()
+        from_r, from_w = os.pipe()
+        try:
+            forked = self.template.fork(self.scratch, to_r, from_w, STARTUP_ALLOWANCE_S)
+        except TemplateGone:
+            for fd in (to_w, from_r):
+                os.close(fd)
+            return None
+        finally:
+            os.close(to_r)
+            os.close(from_w)
+        forked.stdin = os.fdopen(to_w, "wb", buffering=0)
+        forked.stdout = os.fdopen(from_r, "rb", buffering=0)
+        return forked
 
     def close(self) -> None:
         process, self.process = self.process, None
@@ -195,14 +220,9 @@ class WorkerProcess:
         While it waits, the worker may ask the grader to evaluate a trusted function for
         the learner's code (``{"op": "eval"}``); ``serve`` answers each such request, and
         the time it takes counts against the same deadline."""
-        self.start()
+        self.ready()
         self.last_wait = 0.0
         try:
-            if self.setup_reply is None:
-                self.setup_reply = self._receive(
-                    time.monotonic() + STARTUP_ALLOWANCE_S, "starting Python"
-                )
-                self.known_protections = self.setup_reply.get("protections", {})
             started = time.monotonic()
             deadline = started + seconds
             try:
@@ -221,6 +241,22 @@ class WorkerProcess:
         except WorkerFailure:
             self.close()
             raise
+
+    def ready(self) -> None:
+        """Start the worker if needed and wait for its answer to the setup: fenced,
+        limited and NumPy imported. On failure the process is closed and
+        :class:`WorkerFailure` raised."""
+        self.start()
+        if self.setup_reply is not None:
+            return
+        try:
+            self.setup_reply = self._receive(
+                time.monotonic() + STARTUP_ALLOWANCE_S, "starting Python"
+            )
+        except WorkerFailure:
+            self.close()
+            raise
+        self.known_protections = self.setup_reply.get("protections", {})
 
     @property
     def protections(self) -> dict:

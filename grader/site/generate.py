@@ -9,7 +9,13 @@
   the generated pages (exercise statements, quiz, homework, the next lesson as coming:
   :mod:`.pages`); each lesson's figures; and the vendored assets (``site/assets/``);
 - ``mkdocs.yml``: the repository's ``mkdocs.yml`` (theme, Markdown extensions, search)
-  with the docs folder, the output folder and the navigation (:mod:`.nav`) filled in.
+  with the docs folder, the output folder and the navigation (:mod:`.nav`) filled in, and
+  ``assets/course/progress.js`` among its scripts.
+
+Each page about a lesson or an item (and the home page) gets an empty, hidden block after
+its title where ``course site serve`` shows the learner's progress (:func:`progress_markers`);
+the notes that hold only for the static site (the quiz's "kept nowhere", the homework's
+"the site cannot see your files") are marked ``course-static``, hidden when served.
 
 A builder then runs over plain Markdown and files, with no hook and no plugin beyond
 what Material's own feature set provides: MkDocs (``mkdocs build -f site/_docs/mkdocs.yml``)
@@ -29,7 +35,7 @@ from markdown.extensions.toc import slugify
 
 from grader.catalog import PRIVATE
 from grader.site import nav, pages
-from grader.site.lessons import PageError, lesson_page, load_lessons
+from grader.site.lessons import PageError, exercise_page, lesson_page, load_lessons
 from grader.site.placeholders import (
     PLACEHOLDER,
     LessonContext,
@@ -58,10 +64,12 @@ class Generated:
     site_dir: Path  # where the builder writes the site
 
 
-def generate(root: Path, site_dir: Path | None = None) -> Generated:
-    """Write the plain docs folder and its configuration; see the module's docstring."""
+def generate(root: Path, site_dir: Path | None = None, out: Path | None = None) -> Generated:
+    """Write the plain docs folder and its configuration; see the module's docstring.
+    ``out`` is the folder to write them into (default ``site/_docs/``): ``course site
+    serve`` generates into a folder of its own, so that it never races a build."""
     root = Path(root).resolve()
-    out = root / GENERATED
+    out = Path(out).resolve() if out is not None else root / GENERATED
     docs = out / "docs"
     site_dir = Path(site_dir).resolve() if site_dir is not None else root / BUILD_DIR
     source = root / "lessons"
@@ -78,6 +86,15 @@ def generate(root: Path, site_dir: Path | None = None) -> Generated:
         figures = _figures(contexts)
         files = {**figures, **_filled(contexts, generated)}
         written = {key: _narrow_figures(key, text, figures) for key, text in written.items()}
+        markers = progress_markers(lessons)
+        written = {key: _with_marker(text, markers.get(key)) for key, text in written.items()}
+        files.update(
+            {key: _with_marker(files[key], markers.get(key)) for key in generated if key in files}
+        )
+        for key in [k for k in generated if k.endswith("/quiz.md") and k in files]:
+            files[key] = STATIC_NOTE.sub(r"\1 course-static \2", files[key], count=1)
+        for key in [k for k in generated if k.endswith("/homework.md") and k in files]:
+            files[key] = STATIC_SENTENCE.sub(_static_span, files[key], count=1)
         navigation = nav.course_nav(_base(root).get("nav") or [], lessons, source)
     except (PageError, PlaceholderError) as exc:
         raise GenerateError(str(exc)) from exc
@@ -94,12 +111,77 @@ def generate(root: Path, site_dir: Path | None = None) -> Generated:
     config = out / "mkdocs.yml"
     settings = {k: v for k, v in _base(root).items() if k not in CONFIG_KEYS_SET_HERE}
     settings.update(docs_dir="docs", site_dir=str(site_dir), nav=navigation)
+    settings["extra_javascript"] = _with_progress_script(settings.get("extra_javascript") or [])
     config.write_text(
         "# Written by `course site build` (grader/site/generate.py) from ../../mkdocs.yml;\n"
         "# edit that file, never this one.\n" + yaml.safe_dump(settings, sort_keys=False),
         encoding="utf-8",
     )
     return Generated(docs, config, site_dir)
+
+
+PROGRESS_SCRIPT = "assets/course/progress.js"
+# The quiz page's first note says that answers are kept nowhere: true of the static site
+# only, so it is marked, and progress.js hides it when the server records the answers.
+STATIC_NOTE = re.compile(r'^(!!! [\w-]+) (")', re.M)
+# And the homework page's sentence that the site cannot see the learner's files.
+STATIC_SENTENCE = re.compile(r"The site cannot see your files:[^\n]*(?:\n[^\n]+)*?\.(?=\n\n)")
+
+
+def _static_span(match: re.Match) -> str:
+    return f'<span class="course-static">{match.group(0)}</span>'
+
+
+def _with_progress_script(scripts: list) -> list:
+    """The configuration's scripts with progress.js before quiz.js: it defines
+    ``window.CourseServer`` (when ``course site serve`` serves the page) for quiz.js to
+    find. The static build loads it too; without the server's token it does nothing."""
+    names = [s if isinstance(s, str) else s.get("path", "") for s in scripts]
+    if PROGRESS_SCRIPT in names:
+        return list(scripts)
+    at = next((i for i, name in enumerate(names) if name.endswith("course/quiz.js")), len(names))
+    return [*scripts[:at], PROGRESS_SCRIPT, *scripts[at:]]
+
+
+def progress_markers(lessons: dict) -> dict[str, str]:
+    """By page: where ``course site serve`` shows the learner's progress (progress.js
+    fills it in; the static site keeps it hidden and empty). It says which lesson, and
+    which item for an exercise, quiz or project page."""
+    markers = {"index.md": _marker("course")}
+    for folder, lesson in lessons.items():
+        markers[lesson_page(lesson)] = _marker("lesson", lesson.id)
+        markers[f"{folder}/homework.md"] = _marker("homework", lesson.id)
+        for ex in lesson.exercises:
+            if ex.kind == "exercise":
+                page = exercise_page(folder, ex)
+            else:
+                page = f"{folder}/{ex.kind}.md"  # quiz.md, project.md
+            markers.setdefault(page, _marker(ex.kind, lesson.id, ex.id))
+    return markers
+
+
+def _marker(kind: str, lesson: str = "", item: str = "") -> str:
+    attributes = f' data-kind="{kind}"'
+    if lesson:
+        attributes += f' data-lesson="{html.escape(lesson)}"'
+    if item:
+        attributes += f' data-item="{html.escape(item)}"'
+    return f'<div class="course-progress"{attributes} hidden></div>'
+
+
+def _with_marker(text, marker: str | None):
+    """The page with its progress marker after its title (see :func:`progress_markers`)."""
+    if marker is None or not isinstance(text, str):
+        return text
+    lines = text.split("\n")
+    title_at = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+    if title_at is None:
+        return text
+    at = title_at + 1
+    rest = [line for line in lines[at:] if line.strip()][:1]
+    if rest and rest[0].startswith('<div class="course-facts"'):  # after an exercise's facts
+        at = next((i + 1 for i in range(at, len(lines)) if lines[i].strip() == "</div>"), at)
+    return "\n".join([*lines[:at], "", marker, "", *lines[at:]])
 
 
 def _base(root: Path) -> dict:
@@ -236,8 +318,9 @@ def _home(root: Path, text: str, lessons: dict) -> str:
             if not readme.is_file():  # a partial copy of the course
                 return "The commands are at the top of `README.md`."
             return pages.readme_commands(readme.read_text(encoding="utf-8"))
-        if name == "map":
-            return pages.render_map(lessons, "index.md")
+        if name == "map":  # in a block of its own, which course.css fits to a phone
+            course_map = pages.render_map(lessons, "index.md")
+            return f'<div class="course-map" markdown>\n\n{course_map}\n\n</div>'
         raise GenerateError(
             f"lessons/index.md: unknown marker <!-- course:{name} -->; "
             "use <!-- course:readme --> or <!-- course:map -->"

@@ -105,10 +105,11 @@ def quiz_data(quiz, points: float) -> list[dict]:
             entry["feedback"] = dict(q.feedback)
         if q.type == "numeric":
             entry["tolerance"] = max(q.tolerance, q.relative_tolerance * abs(q.answer))
-            entry["feedback"] = dict(q.feedback)  # remarks for known wrong values
+            # Remarks for known wrong values, in the file's order (a list: a JavaScript
+            # object would put keys such as "3" first).
+            entry["feedback"] = [{"value": v, "text": t} for v, t in q.feedback.items()]
         if q.type == "expression":
             entry["variables"] = list(q.variables)
-            entry["functions"] = list(q.functions)
             entry["conditions"] = [
                 {
                     "check": c.check,
@@ -134,7 +135,7 @@ def _question_html(q) -> str:
         for value, label in (("true", "True"), ("false", "False")):
             parts.append(
                 f'<label class="quiz-choice"><input type="radio" name="{name}" '
-                f'value="{value}"> {label}</label>'
+                f'value="{value}"> <span class="quiz-text">{label}</span></label>'
             )
     elif q.type in ("single_choice", "multiple_choice"):
         kind = "radio" if q.type == "single_choice" else "checkbox"
@@ -144,7 +145,7 @@ def _question_html(q) -> str:
             parts.append(
                 f'<label class="quiz-choice"><input type="{kind}" name="{name}" '
                 f'value="{letter}"> <span class="quiz-letter">({letter})</span> '
-                f"{html.escape(choice)}</label>"
+                f'<span class="quiz-text">{html.escape(choice)}</span></label>'
             )
     else:
         hint = (
@@ -160,8 +161,10 @@ def _question_html(q) -> str:
     parts += [
         '<div class="quiz-actions"><button type="submit" class="md-button quiz-check">'
         'Check</button> <button type="button" class="md-button quiz-retry" hidden>'
-        "Try again</button></div>",
+        'Try again</button> <button type="button" class="md-button quiz-show" hidden>'
+        "Show the answer</button></div>",
         '<div class="quiz-feedback" aria-live="polite" hidden></div>',
+        '<div class="quiz-answer" tabindex="-1" hidden></div>',
         f'<div class="quiz-explanation" hidden>{_paragraphs(q.explanation)}</div>',
         "</fieldset></form>",
     ]
@@ -186,11 +189,18 @@ def render_quiz(lesson, item, quiz) -> str:
     [[exercise:{item.id}:command]]
     ```
 
-<div class="course-quiz" data-quiz="{data}" data-command="[[exercise:{item.id}:command]]">
+<p class="quiz-rules"><strong>How this page scores:</strong> only your first answer to each
+question counts. After a wrong answer you may try again, for practice, or show the answer; the
+answer and its explanation appear once you have it right or ask for it. <em>Start again</em>
+clears every answer and the score, for a fresh attempt.</p>
+
+<div class="course-quiz" data-quiz="{data}" data-lesson="{lesson.id}" data-command="[[exercise:{
+        item.id
+    }:command]]">
 {questions}
 <div class="quiz-summary" aria-live="polite"><p class="quiz-score">Score: 0 of {
         item.points:g} points (0 of {len(quiz.questions)} questions answered).</p>
-<button type="button" class="md-button quiz-reset">Start over</button></div>
+<button type="button" class="md-button quiz-reset">Start again</button></div>
 </div>
 """
 

@@ -43,6 +43,7 @@ EPS = np.finfo(float).eps
 # ``draw_far_from_two_x`` keeps above SEPARATION.
 AGREEMENT = 1e-13  # relative
 SEPARATION = 1e-11  # relative: 100 times AGREEMENT
+FEW_ULPS = 16 * EPS  # relative: the same rounding, give or take a few last places
 
 # square written as a matrix product (trial 1.2.39.5): a (2, 3) array cannot be multiplied
 # by itself, rows times columns.
@@ -527,8 +528,11 @@ def diagnose(x, h: float, got: np.ndarray, missed: np.ndarray, probe=None) -> st
     if integer and np.all(got[missed] == 0) and np.all(x[missed] != 0):
         # Single precision cuts off the step at large |x| too: the learner's values say which.
         return low_precision(x, h, got, probe) or INTEGER
-    # Computed in float64 as a learner would: they agree to far better than round-off.
-    if not _agrees(central_quotients(x, h), got)[missed].all():
+    # Computed in float64 as a learner would: a few units in the last place. (Near x = 0
+    # the round-off of 2x is itself about AGREEMENT, so a value that failed the check
+    # may still agree to AGREEMENT: another step's quotient, which is worth naming.)
+    honest = central_quotients(x, h)
+    if not (np.abs(honest - got) <= FEW_ULPS * np.abs(honest)).any(axis=0)[missed].all():
         default = probe is not None and probe.default
         with np.errstate(all="ignore"):
             mistakes = float_mistakes(x, h, default)
