@@ -78,11 +78,13 @@ class Site:
         self.current: Path | None = None
         self._builds = 0
         self._lock = threading.Lock()
+        self.built_from: frozenset = frozenset()  # the sources as the served site saw them
 
     def build(self) -> None:
         """Build into a new folder; only a good build replaces the one served. The build
         before the one replaced is removed (a page still loading may need the last one)."""
         with self._lock:
+            self.built_from = sources_snapshot(self.root)  # taken first: a later edit shows
             self._builds += 1
             target = self.work / f"site-{self._builds}"
             build(self.root, target, "mkdocs", generated_dir=self.work / "pages", capture=True)
@@ -157,6 +159,12 @@ class CourseServer(ThreadingHTTPServer):
         self.main = main
         self.rounds = QuizRounds()
         self.record_lock = threading.Lock()
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that stops reading (a page left, a download cut short) is no error.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -427,22 +435,44 @@ def _check(question, typed: str) -> dict:
     }
 
 
-def _watch(site: Site, stop: threading.Event) -> None:
-    """Build again when a source changes; a failed build keeps the last good site."""
-    from watchfiles import DefaultFilter, watch
+def sources_snapshot(root: Path) -> frozenset:
+    """Every page source's path, size and modification time (answers files excepted)."""
+    found = set()
+    for source in SOURCES:
+        top = root / source
+        for path in [top] if top.is_file() else top.rglob("*") if top.is_dir() else []:
+            if path.suffix == ".toml" and path.name.startswith("quiz_answers"):
+                continue  # written by `course quiz` (also for this site): no page changes
+            if "__pycache__" in path.parts:
+                continue
+            try:
+                info = path.stat()
+            except OSError:  # removed while looking
+                continue
+            found.add((str(path), info.st_size, info.st_mtime_ns))
+    return frozenset(found)
 
-    class Sources(DefaultFilter):
-        def __call__(self, change, path: str) -> bool:
-            # quiz answers written by `course quiz` (also for this site) change no page
-            return super().__call__(change, path) and not path.endswith(".toml")
+
+def _watch(site: Site, stop: threading.Event) -> None:
+    """Build again when a source changes; a failed build keeps the last good site.
+
+    A file event only wakes the loop, and so does a second without one: what decides is
+    whether the sources differ from those of the last build, so an edit made while the
+    watch was being set up, or during a build, is built all the same."""
+    from watchfiles import watch
 
     paths = [site.root / source for source in SOURCES if (site.root / source).exists()]
-    for changes in watch(
-        *paths, watch_filter=Sources(), stop_event=stop, raise_interrupt=False, debounce=400
+    for _changes in watch(
+        *paths,
+        stop_event=stop,
+        raise_interrupt=False,
+        debounce=400,
+        yield_on_timeout=True,
+        rust_timeout=1000,
     ):
         if stop.is_set():
             return
-        if not changes:
+        if sources_snapshot(site.root) == site.built_from:
             continue
         try:
             site.build()
