@@ -217,6 +217,7 @@ def test_dangerous_text_is_refused_without_running_it(tmp_path: Path, typed: str
         ("(x+h)**2 \u2212 x", "Type - for a minus sign"),
         ("2\u00d7x", "Type * for a product"),
         ("x\u00b2", "Type **2 for a square"),
+        ("(f(x+h)-f(x-h))/(2*h)", "f(x + h) is written (x + h)**2"),
     ],
 )
 def test_a_syntax_error_gets_a_friendly_message(typed: str, words: str):

@@ -583,7 +583,11 @@ def read_tree(source: str, variables: tuple[str, ...]) -> Node:
         elif token.kind == "name":
             after = peek()
             if token.text not in variables and after is not None and after.text == "(":
-                raise refuse(f"The call {token.text}(...)")
+                raise ExpressionError(
+                    f"The call {token.text}(...) cannot be used here: write out the value it "
+                    f"stands for, using only {allowed}. For example, where f(x) = x**2, "
+                    "f(x + h) is written (x + h)**2."
+                )
             if token.text in variables:
                 node = Node("var", token.text)
             else:

@@ -655,7 +655,9 @@
       } else if (token.kind === "name") {
         var next = peek();
         if (variables.indexOf(token.text) < 0 && next !== null && next.text === "(") {
-          throw refuse("The call " + token.text + "(...)");
+          throw new AnswerError("The call " + token.text + "(...) cannot be used here: write out the " +
+            "value it stands for, using only " + allowed + ". For example, where f(x) = x**2, " +
+            "f(x + h) is written (x + h)**2.");
         }
         if (variables.indexOf(token.text) >= 0) node = { type: "var", text: token.text };
         else throw refuse("The name '" + token.text + "'");
