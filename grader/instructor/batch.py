@@ -45,7 +45,7 @@ def _ancestors_or_self(path: Path) -> set[Path]:
     return {path, *path.parents}
 
 
-def _hideable(folder: Path, needed: list[Path]) -> bool:
+def hideable(folder: Path, needed: list[Path]) -> bool:
     """Whether hiding ``folder`` from workers keeps what they need (the course, Python,
     the temporary folder) visible."""
     folder = Path(os.path.realpath(folder))
@@ -68,7 +68,7 @@ def instructor_files(outputs: list[Path | None], needed: list[Path]) -> set[Path
         path = Path(os.path.realpath(out))
         hidden.add(path)
         hidden.update(path.with_name(path.name + suffix) for suffix in _COMPANIONS)
-        if _hideable(path.parent, needed):
+        if hideable(path.parent, needed):
             hidden.add(path.parent)
     return hidden
 

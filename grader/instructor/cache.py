@@ -27,13 +27,21 @@ FRONT_END = (
 )
 
 
+def numpy_version() -> str:
+    """The installed NumPy's version, part of every grader key ("?" if unknown)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("numpy")
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
 def grader_keys(cat: catalog_mod.Catalog, seed: int | None) -> dict[str, str]:
     """Per item, a digest of everything that decides its grade besides the learner's file:
     the grader's code (but :data:`FRONT_END`), the item's suite, manifest entry and
     provided files, the versions of Python and NumPy, and the seed when the instructor
     fixed it."""
-    from importlib import metadata
-
     common = hashlib.sha256()
     package = Path(__file__).resolve().parents[1]
     modules = [
@@ -43,11 +51,7 @@ def grader_keys(cat: catalog_mod.Catalog, seed: int | None) -> dict[str, str]:
     ]
     for path in [*modules, package / "grading" / "pytest.ini"]:
         common.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-    try:
-        numpy_version = metadata.version("numpy")
-    except metadata.PackageNotFoundError:
-        numpy_version = "?"
-    common.update(f"{sys.version}\0{numpy_version}\0{seed}".encode())
+    common.update(f"{sys.version}\0{numpy_version()}\0{seed}".encode())
     keys = {}
     for ex in cat.exercises:
         digest = common.copy()

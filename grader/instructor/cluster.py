@@ -41,8 +41,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader import catalog as catalog_mod
-from grader.instructor.batch import other_batches
-from grader.instructor.cache import cached, grader_keys, keep
+from grader.instructor.batch import hideable, missing_fence, other_batches
+from grader.instructor.cache import cached, grader_keys, keep, numpy_version
 from grader.instructor.errors import BatchError, SubmissionProblem
 from grader.instructor.one_learner import Task, failed_record, grade_and_keep, grade_learner
 from grader.instructor.sources import Learner, unpack
@@ -97,7 +97,7 @@ def worker_problem(
         return f"its course cannot be read ({type(exc).__name__}: {exc})", None
     if own != keys:
         differ = sorted(set(own) ^ set(keys) | {i for i in own if i in keys and own[i] != keys[i]})
-        versions = f"Python {sys.version.split()[0]}, NumPy {_numpy_version()}"
+        versions = f"Python {sys.version.split()[0]}, NumPy {numpy_version()}"
         if len(differ) >= len(keys):
             what = "every item: the grader's code, the Python or NumPy version, or the lessons"
         else:
@@ -132,19 +132,8 @@ def _own_keys(key_seed: int | None) -> dict[str, str]:
 def _missing_fence() -> list[str]:
     with _check_lock:
         if "fence" not in _checked:
-            from grader.instructor.batch import missing_fence
-
             _checked["fence"] = missing_fence()
         return _checked["fence"]
-
-
-def _numpy_version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("numpy")
-    except metadata.PackageNotFoundError:
-        return "?"
 
 
 def check_worker(keys: dict[str, str], key_seed: int | None, unfenced: bool) -> dict:
@@ -484,13 +473,11 @@ def _other_batches(own: Path) -> set[str]:
 def _hideable_here(paths: list[Path], needed: list[Path], parent: bool = False) -> set[str]:
     """Of the instructor's private paths, those that hide nothing this worker needs; files
     always (a missing path is skipped by the sandbox)."""
-    from grader.instructor.batch import _hideable
-
     found = set()
     for path in paths:
-        if parent and _hideable(path.parent, needed):
+        if parent and hideable(path.parent, needed):
             path = path.parent  # dask-scratch-space: every worker's spilled data
-        if not path.is_dir() or _hideable(path, needed):
+        if not path.is_dir() or hideable(path, needed):
             found.add(str(path))
     return found
 

@@ -511,6 +511,40 @@ def _power_of_ten_ticks(ax) -> None:
         axis.set_major_formatter(FuncFormatter(label))
 
 
+def _figure_settings(salt: str, narrow: bool) -> dict:
+    """matplotlib settings of the lesson's figures; ``salt`` keeps each figure's ids stable,
+    so every build writes the same SVG."""
+    return {
+        "svg.hashsalt": salt,
+        "svg.fonttype": "path",  # glyphs as paths: no font needed where it is viewed
+        "font.size": 11 if narrow else 10,
+        "figure.facecolor": "white",  # readable on the site's dark palette too
+        "axes.facecolor": "white",
+        "savefig.facecolor": "white",
+    }
+
+
+def _legend_below_as_svg(fig, ax, narrow: bool, bottom: tuple[float, float]) -> bytes:
+    """``ax``'s legend in a row below the plots (a column on a phone), in the bottom
+    ``bottom`` (narrow, wide) of the figure, then the figure as SVG, closed."""
+    import matplotlib.pyplot as plt
+
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=1 if narrow else 3,
+        fontsize=10 if narrow else 9,
+        frameon=False,
+    )
+    fig.tight_layout(rect=(0, bottom[0] if narrow else bottom[1], 1, 1))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def error_figure(narrow: bool = False) -> bytes:
     """Log-log plot of the typical error against h, float64 and float32 side by side; with
     ``narrow``, the two panels stacked and the lettering larger, for a phone's screen."""
@@ -519,14 +553,7 @@ def error_figure(narrow: bool = False) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    settings = {
-        "svg.hashsalt": "lesson-1.2.39",  # stable ids: the same SVG on every build
-        "svg.fonttype": "path",  # glyphs as paths: no font needed where it is viewed
-        "font.size": 11 if narrow else 10,
-        "figure.facecolor": "white",  # readable on the site's dark palette too
-        "axes.facecolor": "white",
-        "savefig.facecolor": "white",
-    }
+    settings = _figure_settings("lesson-1.2.39", narrow)
     note = 9.5 if narrow else 8
     floor, top = 1e-18, 10.0
     with plt.rc_context(settings):
@@ -581,20 +608,7 @@ def error_figure(narrow: bool = False) -> bytes:
             )
         for ax in axes if narrow else axes[:1]:
             ax.set_ylabel(f"typical |error| in sin'(x) near x = {X0:g}")
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(
-            handles,
-            labels,
-            loc="lower center",
-            ncol=1 if narrow else 3,
-            fontsize=10 if narrow else 9,
-            frameon=False,
-        )
-        fig.tight_layout(rect=(0, 0.1, 1, 1) if narrow else (0, 0.07, 1, 1))
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(fig)
-    return buffer.getvalue()
+        return _legend_below_as_svg(fig, axes[0], narrow, bottom=(0.1, 0.07))
 
 
 # -- The project's network: its gradient check against epsilon ------------------------------
@@ -678,14 +692,7 @@ def project_epsilon_figure(narrow: bool = False) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    settings = {
-        "svg.hashsalt": "lesson-1.2.39-project",  # stable ids: the same SVG on every build
-        "svg.fonttype": "path",
-        "font.size": 11 if narrow else 10,
-        "figure.facecolor": "white",  # readable on the site's dark palette too
-        "axes.facecolor": "white",
-        "savefig.facecolor": "white",
-    }
+    settings = _figure_settings("lesson-1.2.39-project", narrow)
     sweep = project_sweep()
     floor, top = 1e-12, 3.0
     lines = (
@@ -740,20 +747,7 @@ def project_epsilon_figure(narrow: bool = False) -> bytes:
         ax.set_ylabel("relative difference, numeric vs analytic")
         ax.set_title("Gradient check of the project's network", fontsize=11 if narrow else None)
         ax.grid(True, which="major", color="0.9", lw=0.6)
-        handles, labels = ax.get_legend_handles_labels()
-        fig.legend(
-            handles,
-            labels,
-            loc="lower center",
-            ncol=1 if narrow else 3,
-            fontsize=10 if narrow else 9,
-            frameon=False,
-        )
-        fig.tight_layout(rect=(0, 0.16, 1, 1) if narrow else (0, 0.07, 1, 1))
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(fig)
-    return buffer.getvalue()
+        return _legend_below_as_svg(fig, ax, narrow, bottom=(0.16, 0.07))
 
 
 @cache

@@ -804,9 +804,21 @@ def _power_of_ten_ticks(ax, axes: str = "xy") -> None:
         axis.set_major_formatter(FuncFormatter(label))
 
 
-def _svg(fig) -> bytes:
+def _legend_below_as_svg(fig, ax, narrow: bool, bottom: tuple[float, float]) -> bytes:
+    """``ax``'s legend in a row below the plots (a column on a phone), in the bottom
+    ``bottom`` (narrow, wide) of the figure, then the figure as SVG, closed."""
     import matplotlib.pyplot as plt
 
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=1 if narrow else 2,
+        fontsize=10 if narrow else 9,
+        frameon=False,
+    )
+    fig.tight_layout(rect=(0, bottom[0] if narrow else bottom[1], 1, 1))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
@@ -854,17 +866,7 @@ def comparison_figure(narrow: bool = False) -> bytes:
         title = "f(x) = sin(exp(x)): finite differences against AD, in float64"
         ax.set_title(title.replace(": ", ":\n") if narrow else title)
         ax.grid(True, which="major", color="0.9", lw=0.6)
-        handles, labels = ax.get_legend_handles_labels()
-        fig.legend(
-            handles,
-            labels,
-            loc="lower center",
-            ncol=1 if narrow else 2,
-            fontsize=10 if narrow else 9,
-            frameon=False,
-        )
-        fig.tight_layout(rect=(0, 0.12, 1, 1) if narrow else (0, 0.07, 1, 1))
-        return _svg(fig)
+        return _legend_below_as_svg(fig, ax, narrow, bottom=(0.12, 0.07))
 
 
 def cost_figure(narrow: bool = False) -> bytes:
@@ -916,17 +918,7 @@ def cost_figure(narrow: bool = False) -> bytes:
             ax.set_title(f"{title} when this site was built")
             ax.grid(True, which="major", color="0.9", lw=0.6)
         axes[1].set_title("counted: the same on every machine")
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(
-            handles,
-            labels,
-            loc="lower center",
-            ncol=1 if narrow else 2,
-            fontsize=10 if narrow else 9,
-            frameon=False,
-        )
-        fig.tight_layout(rect=(0, 0.07, 1, 1) if narrow else (0, 0.08, 1, 1))
-        return _svg(fig)
+        return _legend_below_as_svg(fig, axes[0], narrow, bottom=(0.07, 0.08))
 
 
 @cache
