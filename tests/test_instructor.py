@@ -469,6 +469,51 @@ def test_a_failing_slot_loses_no_one_else(tmp_path):
     assert sorted(rows) == ["anna", "boris", "chen", "dora"]
 
 
+def test_a_locked_store_costs_no_learner_their_grade(tmp_path, monkeypatch):
+    """Another program holds the store's write lock for the whole batch: every learner is
+    graded all the same, the gradebook has every grade, and the summary says what was not
+    kept (a re-run grades it again) instead of giving anyone zeros."""
+    import sqlite3
+
+    subs = tmp_path / "submissions"
+    for name in ("anna", "boris"):
+        (subs / name / "1.2.39").mkdir(parents=True)
+        shutil.copy(ROOT / "solutions" / EX1, subs / name / EX1)
+    store = tmp_path / "store.sqlite3"
+    monkeypatch.setenv("COURSE_BUSY_TIMEOUT", "0.2")
+    holder = []
+
+    def lock_the_store(_count: int) -> None:  # after the batch made the store, before grading
+        db = sqlite3.connect(store, isolation_level=None)
+        db.execute("BEGIN IMMEDIATE")
+        holder.append(db)
+
+    summary = grade_batch(
+        subs,
+        tmp_path / "book.csv",
+        out_json=tmp_path / "book.json",
+        jobs=2,
+        seed=int(SEED),
+        store_path=store,
+        root=ROOT,
+        on_start=lock_the_store,
+    )
+    holder[0].execute("ROLLBACK")
+    assert [r["score"] for r in summary.records] == [FULL["1.2.39.1"]] * 2
+    assert not summary.problems
+    assert len(summary.notices) == 1 and "could not be kept in the store" in summary.notices[0]
+    assert "locked" in summary.notices[0] and str(store) in summary.notices[0]
+    _, rows = read_csv(tmp_path / "book.csv")
+    assert {name: rows[name]["1.2.39.1"] for name in rows} == {
+        "anna": FULL["1.2.39.1"],
+        "boris": FULL["1.2.39.1"],
+    }
+    learners = json.loads((tmp_path / "book.json").read_text())["learners"]
+    assert all("not_kept" not in learner for learner in learners)
+    kept = sqlite3.connect(store).execute("SELECT COUNT(*) FROM instructor_results").fetchone()
+    assert kept == (0,)  # nothing was kept, so a re-run grades both again
+
+
 # --- what the instructor writes is never visible to a worker ---------------------------
 
 PEEKER = '''"""Reads what an instructor's earlier batch wrote, and reports it as its error."""

@@ -483,6 +483,24 @@ def test_a_template_that_is_gone_means_spawned_workers(tmp_path):
         gone.close()
 
 
+def test_a_closed_template_ends_by_itself_with_its_workers(tmp_path):
+    """Closing tells the template to end (its reader thread is blocked on the socket
+    then, which a plain close() would leave open): it ends every worker it forked and
+    exits on its own, rather than being killed after a wait at every process's exit."""
+    from grader.sandbox.template import Template
+    from grader.sandbox.workers import STARTUP_ALLOWANCE_S, _worker_env
+
+    made = Template(_worker_env())
+    assert made.ready.wait(STARTUP_ALLOWANCE_S) and made.usable()
+    path = learner_file(tmp_path, "def one():\n    return 1\n")
+    box, worker = forked_box(path, made)
+    assert box.call("one").value == 1
+    made.close()
+    assert made.process.returncode == 0  # exited by itself; a kill would make it -9
+    assert worker.process.wait(STARTUP_ALLOWANCE_S) is not None
+    worker.close()
+
+
 def test_a_forked_worker_that_dies_is_reported_as_a_spawned_one_is(tmp_path, template):
     path = learner_file(tmp_path, "import os\ndef leave():\n    os._exit(3)\n")
     box, worker = forked_box(path, template)

@@ -423,6 +423,11 @@ class GraderPlugin:
     """Registered by :mod:`grader.grading.runner` for one pytest session."""
 
     def __init__(self, targets: list[Target], seed: int):
+        self.begin(targets, seed)
+
+    def begin(self, targets: list[Target], seed: int) -> None:
+        """Serve a run of these targets with this seed (a kept session's next run,
+        :mod:`grader.grading.kept_session`)."""
         self.seed = seed
         self.by_suite = {t.exercise.path(t.exercise.suite).resolve(): t for t in targets}
         self._by_node_path: dict[Path, Target] = {}  # resolve() costs syscalls: once per suite
@@ -432,6 +437,14 @@ class GraderPlugin:
         # parsing source, for every failing check; the grader never shows it. "native" is
         # cheap, and check messages come from the exceptions themselves.
         config.option.tbstyle = "native"
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        # A failing check's report would carry a traceback pytest formats (about a tenth
+        # of a batch's grading time); the grader reads the exception itself and never
+        # that text, so each check's report carries only the exception's own line.
+        for item in items:
+            item.repr_failure = _exception_line
+            item._repr_failure_py = _exception_line
 
     def target_for(self, node: pytest.Item) -> Target:
         if node.path not in self._by_node_path:
@@ -508,3 +521,8 @@ class GraderPlugin:
     def pytest_sessionfinish(self) -> None:
         for target in self.by_suite.values():
             target.sandbox.close()
+
+
+def _exception_line(excinfo: pytest.ExceptionInfo, style: str | None = None) -> str:
+    """What a failing check's report says: the exception's type and message."""
+    return excinfo.exconly()

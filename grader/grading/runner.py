@@ -170,28 +170,16 @@ class Session:
         targets = [Target(ex, path, box) for (ex, path), box in zip(jobs, sandboxes, strict=True)]
         plugin = GraderPlugin(targets, seed)
         root = jobs[0][0].root
-        args = [
-            "-c",
-            str(SUITE_SETTINGS),
-            "--rootdir",
-            str(root / "lessons"),
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:terminal",
-            "-p",
-            "no:stepwise",
-            *_UNUSED_PLUGINS,
-            "--noconftest",
-            "--import-mode=importlib",
-            "--assert=plain",
-            *[str(ex.path(ex.suite)) for ex, _ in jobs],
-        ]
+        suites = [ex.path(ex.suite) for ex, _ in jobs]
         try:
-            status = pytest.main(args, plugins=[plugin])
-            if status in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
-                for target in targets:
-                    target.suite_error = f"pytest ended with {status!r}"
+            kept = _kept_session_for(root, suites)
+            if kept is not None:
+                kept.run(targets, seed)
+            else:
+                status = pytest.main([*_pytest_args(root), *map(str, suites)], plugins=[plugin])
+                if status in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+                    for target in targets:
+                        target.suite_error = f"pytest ended with {status!r}"
         except BaseException:
             self.close()
             raise
@@ -199,6 +187,68 @@ class Session:
             self.close()
         elapsed = time.perf_counter() - started
         return [_score(t, seed, elapsed / len(targets)) for t in targets]
+
+
+def _pytest_args(root: Path) -> list[str]:
+    """pytest's options for a grading run of ``root``'s suites (the suites' paths follow)."""
+    return [
+        "-c",
+        str(SUITE_SETTINGS),
+        "--rootdir",
+        str(root / "lessons"),
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:stepwise",
+        *_UNUSED_PLUGINS,
+        "--noconftest",
+        "--import-mode=importlib",
+        "--assert=plain",
+    ]
+
+
+# A pytest session kept for later runs (grader.grading.kept_session): "auto" keeps one from
+# a process's second run, with every suite of the course collected; "never" runs pytest.main
+# for every run. The same counting as worker templates (below): a process that grades once
+# pays nothing for it.
+KEPT_ENV = "COURSE_KEPT_SESSION"
+_kept = None
+_kept_runs = 0
+_kept_lock = threading.Lock()  # runs may come from several threads (a cluster worker)
+
+
+def _kept_session_for(root: Path, suites: list[Path]):
+    """The kept session to run ``suites`` in, or None for pytest.main. It holds the suites
+    of the runs so far, in the course's order; a run that needs another suite makes a new
+    one that holds them all."""
+    global _kept, _kept_runs
+    with _kept_lock:
+        _kept_runs += 1
+        if os.environ.get(KEPT_ENV, "auto") == "never" or _kept_runs < 2:
+            return None
+        if _kept is not None and _kept.covers(suites):
+            return _kept if _kept.take() else None  # busy: another thread's run
+        from grader.grading.kept_session import KeptSession
+
+        wanted = {s.resolve() for s in suites}
+        if _kept is not None:
+            if not _kept.take():
+                return None  # another thread's run is in it
+            wanted |= set(_kept.by_suite)
+            _kept.close()
+            _kept = None
+        try:
+            every = [ex.path(ex.suite) for ex in catalog.load(root).exercises]
+            made = KeptSession(_pytest_args(root), tuple(s for s in every if s.resolve() in wanted))
+        except Exception:  # noqa: BLE001 - a suite that does not collect, or another pytest
+            return None
+        if not made.covers(suites):
+            made.close()
+            return None
+        _kept = made
+        return made if made.take() else None
 
 
 # Worker templates (grader.sandbox.template): "auto" starts one in a process that grades a

@@ -171,7 +171,17 @@ def grade_batch(
             store.close()
             client.close()
         return _written(
-            records, learners, cat, seed, out_csv, out_json, started, threads, submissions, notices
+            records,
+            learners,
+            cat,
+            seed,
+            out_csv,
+            out_json,
+            started,
+            threads,
+            submissions,
+            store_path,
+            notices,
         )
 
     batch = Path(tempfile.mkdtemp(prefix="course-instructor-"))
@@ -263,7 +273,9 @@ def grade_batch(
                     process.terminate()
             pool.shutdown(wait=not interrupted, cancel_futures=True)
         shutil.rmtree(batch, ignore_errors=True)
-    return _written(records, learners, cat, seed, out_csv, out_json, started, jobs, submissions)
+    return _written(
+        records, learners, cat, seed, out_csv, out_json, started, jobs, submissions, store_path
+    )
 
 
 def _keep_record(
@@ -287,6 +299,7 @@ def _written(
     started: float,
     jobs: int,
     submissions: Path,
+    store_path: Path,
     notices: list[str] | None = None,
 ) -> BatchSummary:
     """Write the gradebook; every learner found is in it, even one whose slot (or task)
@@ -296,6 +309,13 @@ def _written(
         or failed_record(learners[index], cat, seed, "not graded: the batch stopped before it")
         for index, record in enumerate(records)
     ]
+    not_kept = sorted({r.pop("not_kept") for r in done if "not_kept" in r})
+    notices = list(notices or [])
+    if not_kept:
+        notices.append(
+            f"Some results could not be kept in the store {store_path} ({not_kept[0]}). "
+            "Every grade is in the gradebook all the same; a re-run grades those items again."
+        )
     write_gradebook(done, cat, out_csv, out_json, seed)
     return BatchSummary(
         learners=len(done),
@@ -307,7 +327,7 @@ def _written(
         seed=seed,
         records=done,
         skipped=skipped_entries(submissions),
-        notices=notices or [],
+        notices=notices,
     )
 
 

@@ -108,3 +108,13 @@ def keep(store, learner: str, exercise: str, digest: str, key: str, result: dict
             "(learner, exercise, sha256, grader, graded_at, result) VALUES (?, ?, ?, ?, ?, ?)",
             (_store_key(learner), exercise, digest, key, time.time(), json.dumps(result)),
         )
+
+
+def keep_or_why(store, learner: str, exercise: str, digest: str, key: str, result: dict) -> str:
+    """:func:`keep`, and "" when the result was kept, else why not: a store that is
+    locked or cannot be written costs a re-run its time, never a learner's grade."""
+    try:
+        keep(store, learner, exercise, digest, key, result)
+    except (sqlite3.Error, OSError) as exc:
+        return str(exc) or type(exc).__name__
+    return ""

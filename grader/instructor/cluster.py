@@ -42,7 +42,7 @@ from pathlib import Path
 
 from grader import catalog as catalog_mod
 from grader.instructor.batch import hideable, missing_fence, other_batches
-from grader.instructor.cache import cached, grader_keys, keep, numpy_version
+from grader.instructor.cache import cached, grader_keys, keep_or_why, numpy_version
 from grader.instructor.errors import BatchError, SubmissionProblem
 from grader.instructor.one_learner import Task, failed_record, grade_and_keep, grade_learner
 from grader.instructor.sources import Learner, unpack
@@ -389,13 +389,15 @@ def _collect(
         digests = jobs[index]["digests"]
         results = {r["exercise"]: r for r in record["results"]}
         keys = json.loads(jobs[index]["job"])["keys"]
-        try:
-            for exercise in answer.get("keep", []):
-                if digests.get(exercise):
-                    learner, result = record["learner"], results[exercise]
-                    keep(store, learner, exercise, digests[exercise], keys[exercise], result)
-        except Exception:  # noqa: BLE001 - not kept (a re-run grades it again); never lost
-            pass
+        for exercise in answer.get("keep", []):
+            if digests.get(exercise):
+                learner, result = record["learner"], results[exercise]
+                why = keep_or_why(
+                    store, learner, exercise, digests[exercise], keys[exercise], result
+                )
+                if why:  # not kept (a re-run grades it again); never lost
+                    record["not_kept"] = why
+                    break
         jobs.pop(index, None)
         finish(index, record)
         return

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import catalog as catalog_mod
-from grader.instructor.cache import cached, keep, open_store
+from grader.instructor.cache import cached, keep_or_why, open_store
 from grader.instructor.errors import SubmissionProblem
 from grader.instructor.sources import Learner, Unpacked, relative_path, unpack
 
@@ -149,6 +149,7 @@ def grade_and_keep(task: Task) -> tuple[dict, list[str]]:
         shown = f"{name}/{prefix}"
         results: dict[str, dict] = {}
         jobs = []
+        not_kept = ""  # why a result could not be kept in the store, if one could not
         for ex in cat.exercises:
             relative = relative_path(ex)
             if relative in unpacked.problems:
@@ -186,10 +187,12 @@ def grade_and_keep(task: Task) -> tuple[dict, list[str]]:
                 suite_broke = result.error and not result.checks
                 if not suite_broke:
                     kept.append(ex.id)
-                    if store is not None:
-                        keep(store, learner.name, ex.id, digest, key, data)
+                    if store is not None and not not_kept:  # one wait for a locked store
+                        not_kept = keep_or_why(store, learner.name, ex.id, digest, key, data)
         ordered = [results[ex.id] for ex in cat.exercises]
         extra = {} if unpacked.digests else {"error": _nothing_to_grade(unpacked, cat)}
+        if not_kept:
+            extra["not_kept"] = not_kept  # read (and removed) by the batch's summary
         return _record(learner.name, name, ordered, started, len(jobs), **extra), kept
     finally:
         shutil.rmtree(copy_dir, ignore_errors=True)

@@ -249,6 +249,13 @@ class Template:
 
     def close(self) -> None:
         try:
+            # shutdown() first: close() alone leaves the socket open while the reader
+            # thread is blocked in recv() on it, so the template would never see the end
+            # (and every grading process would wait out the timeout below as it exits).
+            self.control.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        try:
             self.control.close()  # the template ends every worker it forked, then itself
         except OSError:
             pass

@@ -17,7 +17,9 @@ one pass per input is 4"), never as the only evidence of a correct answer.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable
+from types import CodeType
 from typing import Any
 
 
@@ -41,6 +43,7 @@ class WorkerCode:
         return self.description
 
 
+@functools.lru_cache(maxsize=1024)  # suites make the same few sources over and over
 def _entry(source: str) -> str | None:
     """The name of the one function ``source`` defines, or None for a lambda."""
     tree = ast.parse(source)
@@ -80,11 +83,16 @@ def compile_in_worker(source: str, names: list[str], module: Any) -> CountedCode
         if not hasattr(module, name):
             raise NameError(f"your file does not define {name}, which this check uses")
         scope[name] = getattr(module, name)
-    entry = _entry(source)
-    code = compile(source, "<the grader's check>", "eval" if entry is None else "exec")
+    entry, code = _compiled(source)
     if entry is None:
         function = eval(code, scope)  # noqa: S307 - the grader's own text, never the learner's
     else:
         exec(code, scope)  # noqa: S102 - as above
         function = scope[entry]
     return CountedCode(function, source)
+
+
+@functools.lru_cache(maxsize=1024)  # a suite sends the same source with call after call
+def _compiled(source: str) -> tuple[str | None, CodeType]:
+    entry = _entry(source)
+    return entry, compile(source, "<the grader's check>", "eval" if entry is None else "exec")
