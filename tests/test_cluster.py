@@ -313,6 +313,8 @@ def test_a_cluster_grades_as_one_local_job_and_refuses_another_course(tmp_path, 
         timeout=1800,
     )
     assert remote.code == 0, remote.out + remote.err
+    assert " with 1 job(s)," in local.out, local.out
+    assert " Dask worker thread(s), seed " in remote.out, remote.out  # not "jobs"
     # The same seed gives the same gradebook, byte for byte, and the same JSON but for time.
     assert (tmp_path / "cluster.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
     local_book = json.loads((tmp_path / "local.json").read_text())

@@ -38,6 +38,7 @@ class BatchSummary:
     records: list[dict]
     skipped: list[str] = field(default_factory=list)  # entries neither a folder nor a zip
     notices: list[str] = field(default_factory=list)  # refused or unfenced Dask workers
+    on_cluster: bool = False  # then ``jobs`` counts the Dask workers' threads
 
 
 def _ancestors_or_self(path: Path) -> set[Path]:
@@ -182,6 +183,7 @@ def grade_batch(
             submissions,
             store_path,
             notices,
+            on_cluster=True,
         )
 
     batch = Path(tempfile.mkdtemp(prefix="course-instructor-"))
@@ -301,6 +303,7 @@ def _written(
     submissions: Path,
     store_path: Path,
     notices: list[str] | None = None,
+    on_cluster: bool = False,
 ) -> BatchSummary:
     """Write the gradebook; every learner found is in it, even one whose slot (or task)
     ended without a result."""
@@ -328,6 +331,7 @@ def _written(
         records=done,
         skipped=skipped_entries(submissions),
         notices=notices,
+        on_cluster=on_cluster,
     )
 
 

@@ -76,7 +76,8 @@ def summary_lines(summary: BatchSummary, out_csv: Path, out_json: Path | None) -
     )
     lines = [
         f"Graded {summary.learners} learner(s) in {summary.seconds:g} s with {summary.jobs} "
-        f"job(s), seed {summary.seed}: {summary.graded} item(s) graded, {summary.cached} "
+        f"{'Dask worker thread(s)' if summary.on_cluster else 'job(s)'}, seed {summary.seed}: "
+        f"{summary.graded} item(s) graded, {summary.cached} "
         f"taken from the store, {missing} missing file(s).",
     ]
     if summary.skipped:
