@@ -60,11 +60,7 @@ class KeptSession:
     def covers(self, suites: list[Path]) -> bool:
         """Whether a run of ``suites`` (in this order) can run here as pytest.main would
         run it: each collected, none twice, in the order they were collected."""
-        order = [s for s in self.by_suite]
-        wanted = [s.resolve() for s in suites]
-        if self.broken or len(set(wanted)) != len(wanted) or not set(wanted) <= set(order):
-            return False
-        return wanted == [s for s in order if s in wanted]
+        return not self.broken and in_order(suites, list(self.by_suite))
 
     def take(self) -> bool:
         """Reserve this session for one run (False: another thread's run is in it)."""
@@ -105,6 +101,14 @@ class KeptSession:
             self.config._ensure_unconfigure()
         except Exception:  # noqa: BLE001 - closing; the process carries on without it
             pass
+
+
+def in_order(suites: list[Path], order: list[Path]) -> bool:
+    """Whether ``suites`` are all in ``order`` (resolved paths), none twice, in its order."""
+    wanted = [s.resolve() for s in suites]
+    if len(set(wanted)) != len(wanted) or not set(wanted) <= set(order):
+        return False
+    return wanted == [s for s in order if s in wanted]
 
 
 def _fresh(item: pytest.Item) -> None:

@@ -216,6 +216,7 @@ def _pytest_args(root: Path) -> list[str]:
 KEPT_ENV = "COURSE_KEPT_SESSION"
 _kept = None
 _kept_runs = 0
+_kept_failed = False  # one failed attempt (a suite that does not collect): never again
 _kept_lock = threading.Lock()  # runs may come from several threads (a cluster worker)
 
 
@@ -223,15 +224,22 @@ def _kept_session_for(root: Path, suites: list[Path]):
     """The kept session to run ``suites`` in, or None for pytest.main. It holds the suites
     of the runs so far, in the course's order; a run that needs another suite makes a new
     one that holds them all."""
-    global _kept, _kept_runs
+    global _kept, _kept_runs, _kept_failed
     with _kept_lock:
         _kept_runs += 1
-        if os.environ.get(KEPT_ENV, "auto") == "never" or _kept_runs < 2:
+        if os.environ.get(KEPT_ENV, "auto") == "never" or _kept_runs < 2 or _kept_failed:
             return None
         if _kept is not None and _kept.covers(suites):
             return _kept if _kept.take() else None  # busy: another thread's run
-        from grader.grading.kept_session import KeptSession
+        from grader.grading.kept_session import KeptSession, in_order
 
+        try:
+            every = [ex.path(ex.suite) for ex in catalog.load(root).exercises]
+        except Exception:  # noqa: BLE001 - a course whose manifest breaks: pytest.main as before
+            _kept_failed = True
+            return None
+        if not in_order(suites, [s.resolve() for s in every]):
+            return None  # another order, or a suite twice: pytest.main runs it as asked
         wanted = {s.resolve() for s in suites}
         if _kept is not None:
             if not _kept.take():
@@ -240,12 +248,13 @@ def _kept_session_for(root: Path, suites: list[Path]):
             _kept.close()
             _kept = None
         try:
-            every = [ex.path(ex.suite) for ex in catalog.load(root).exercises]
             made = KeptSession(_pytest_args(root), tuple(s for s in every if s.resolve() in wanted))
         except Exception:  # noqa: BLE001 - a suite that does not collect, or another pytest
+            _kept_failed = True
             return None
         if not made.covers(suites):
             made.close()
+            _kept_failed = True
             return None
         _kept = made
         return made if made.take() else None
