@@ -9,6 +9,7 @@ to their worker wait at import for a gate file that the test creates afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -237,10 +239,13 @@ def grade_args(subs: Path, out: Path, *more: str) -> list[str]:
     return ["instructor", "grade", str(subs), "--out", str(out), "--seed", SEED, *more]
 
 
-def start_batch(tmp_path: Path, subs: Path, root: Path, scheduler: str) -> subprocess.Popen:
+@contextlib.contextmanager
+def started_batch(
+    tmp_path: Path, subs: Path, root: Path, scheduler: str
+) -> Iterator[subprocess.Popen]:
     """`course instructor grade --scheduler` started in the background, writing book.csv,
-    book.json and its store s.sqlite3 into ``tmp_path``."""
-    return subprocess.Popen(
+    book.json and its store s.sqlite3 into ``tmp_path``; killed on leaving if it runs still."""
+    batch = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -261,6 +266,12 @@ def start_batch(tmp_path: Path, subs: Path, root: Path, scheduler: str) -> subpr
         stderr=subprocess.PIPE,
         text=True,
     )
+    try:
+        yield batch
+    finally:
+        if batch.poll() is None:
+            batch.kill()
+            batch.wait()
 
 
 def without_timings(book: dict) -> list[dict]:
@@ -356,17 +367,12 @@ def test_a_worker_lost_mid_batch_loses_no_learner(tmp_path, dask_cluster):
     victim = dask_cluster.add_worker("victim", root)
     dask_cluster.add_worker("survivor", root)
     out = tmp_path / "book.csv"
-    batch = start_batch(tmp_path, subs, root, dask_cluster.address)
-    try:
+    with started_batch(tmp_path, subs, root, dask_cluster.address) as batch:
         # A learner is being graded on the victim: it waits at the gate, so it cannot be done.
         until(lambda: dask_cluster.client.processing().get(victim), "a task on the victim")
         dask_cluster.kill("victim")
         gate.touch()
         stdout, stderr = batch.communicate(timeout=1800)
-    finally:
-        if batch.poll() is None:
-            batch.kill()
-            batch.wait()
     assert batch.returncode == 0, stdout + stderr
     book = json.loads((tmp_path / "book.json").read_text())
     points = catalog.load(root).exercise("1.2.39.1").points
@@ -388,18 +394,13 @@ def test_a_worker_that_joins_with_another_course_is_refused_and_its_learner_goes
     names = ["anna", "boris", "chen", "dora"]
     subs = gated_cohort(tmp_path, names, gate)
     good = dask_cluster.add_worker("good", root)
-    batch = start_batch(tmp_path, subs, root, dask_cluster.address)
-    try:
+    with started_batch(tmp_path, subs, root, dask_cluster.address) as batch:
         until(lambda: dask_cluster.client.processing().get(good), "a task on the good worker")
         bad = dask_cluster.add_worker("late", another_course(tmp_path / "other"))
         # A second attempt of some learner's task exists once the late worker refused it.
         until(lambda: any(k.endswith("-1") for k in _grading_keys(dask_cluster)), "a refusal")
         gate.touch()
         stdout, stderr = batch.communicate(timeout=1800)
-    finally:
-        if batch.poll() is None:
-            batch.kill()
-            batch.wait()
     assert batch.returncode == 0, stdout + stderr
     assert f"Refused Dask worker {bad}: its course differs" in stderr, stderr
     book = json.loads((tmp_path / "book.json").read_text())

@@ -103,7 +103,8 @@ class Session:
         self.jobs = list(jobs)
         self.ran = False
         isolation.shield_grader()
-        template = _template_for_a_run()
+        self.number = _count_session()  # the template and the kept session start at 2
+        template = _template_for_a_run(self.number)
         self.sandboxes: list[Sandbox] = []
         self.workers: dict[tuple, WorkerProcess] = {}
         for ex, path in self.jobs:
@@ -172,7 +173,7 @@ class Session:
         root = jobs[0][0].root
         suites = [ex.path(ex.suite) for ex, _ in jobs]
         try:
-            kept = _kept_session_for(root, suites)
+            kept = _kept_session_for(root, suites, self.number)
             if kept is not None:
                 kept.run(targets, seed)
             else:
@@ -209,25 +210,35 @@ def _pytest_args(root: Path) -> list[str]:
     ]
 
 
+# Grading sessions made in this process. A process that grades once (`course grade`) pays
+# nothing for what pays off only from a second run: a worker template and a kept session.
+_sessions = 0
+_sessions_lock = threading.Lock()  # runs may come from several threads
+
+
+def _count_session() -> int:
+    global _sessions
+    with _sessions_lock:
+        _sessions += 1
+        return _sessions
+
+
 # A pytest session kept for later runs (grader.grading.kept_session): "auto" keeps one from
-# a process's second run, with every suite of the course collected; "never" runs pytest.main
-# for every run. The same counting as worker templates (below): a process that grades once
-# pays nothing for it.
+# a process's second session on, holding the suites its runs needed; "never" runs
+# pytest.main for every run.
 KEPT_ENV = "COURSE_KEPT_SESSION"
 _kept = None
-_kept_runs = 0
 _kept_failed = False  # one failed attempt (a suite that does not collect): never again
-_kept_lock = threading.Lock()  # runs may come from several threads (a cluster worker)
+_kept_lock = threading.Lock()
 
 
-def _kept_session_for(root: Path, suites: list[Path]):
-    """The kept session to run ``suites`` in, or None for pytest.main. It holds the suites
-    of the runs so far, in the course's order; a run that needs another suite makes a new
-    one that holds them all."""
-    global _kept, _kept_runs, _kept_failed
+def _kept_session_for(root: Path, suites: list[Path], number: int):
+    """The kept session to run ``suites`` in (for the process's session ``number``), or
+    None for pytest.main. It holds the suites of the runs so far, in the course's order; a
+    run that needs another suite makes a new one that holds them all."""
+    global _kept, _kept_failed
     with _kept_lock:
-        _kept_runs += 1
-        if os.environ.get(KEPT_ENV, "auto") == "never" or _kept_runs < 2 or _kept_failed:
+        if os.environ.get(KEPT_ENV, "auto") == "never" or number < 2 or _kept_failed:
             return None
         if _kept is not None and _kept.covers(suites):
             return _kept if _kept.take() else None  # busy: another thread's run
@@ -264,14 +275,14 @@ def _kept_session_for(root: Path, suites: list[Path]):
 # second time (a batch's grading process) and forks its workers from it once it is ready;
 # "always" from the first run, "never" spawns every worker.
 TEMPLATE_ENV = "COURSE_WORKER_TEMPLATE"
-_runs = 0
 _template = None
-_template_lock = threading.Lock()  # runs may come from several threads (a cluster worker)
+_template_lock = threading.Lock()
 
 
-def _template_for_a_run():
-    """The template this run's workers are forked from, or None to spawn them."""
-    global _runs, _template
+def _template_for_a_run(number: int):
+    """The template the workers of the process's session ``number`` are forked from, or
+    None to spawn them."""
+    global _template
     from grader.sandbox import template as template_mod
     from grader.sandbox.workers import STARTUP_ALLOWANCE_S, _worker_env
 
@@ -280,11 +291,10 @@ def _template_for_a_run():
         return None
     env = _worker_env()
     with _template_lock:
-        _runs += 1
         if _template is not None and (_template.gone or _template.env != env):
             _template.close()  # gone, or made for other settings (COURSE_FENCE_DISABLE)
             _template = None
-        if _template is None and (mode == "always" or _runs >= 2):
+        if _template is None and (mode == "always" or number >= 2):
             _template = template_mod.Template(env)
             atexit.register(_template.close)
         made = _template

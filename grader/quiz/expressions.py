@@ -78,15 +78,20 @@ def _var(index: int, n: int) -> Poly:
     return {tuple(1 if i == index else 0 for i in range(n)): Fraction(1)}
 
 
+def _put(out: dict, key, value: Fraction) -> None:
+    """Add ``value`` to the coefficient of ``key`` in ``out``; a term that cancels goes."""
+    total = out.get(key, 0) + value
+    if total:
+        out[key] = total
+    else:
+        out.pop(key, None)
+
+
 def _add(a: dict, b: dict, sign: int = 1) -> dict:
     """a + sign * b for sums kept as {term: coefficient}: a Poly or a written sum below."""
     out = dict(a)
     for key, value in b.items():
-        total = out.get(key, 0) + sign * value
-        if total:
-            out[key] = total
-        else:
-            out.pop(key, None)
+        _put(out, key, sign * value)
     return out
 
 
@@ -94,12 +99,7 @@ def _mul(a: Poly, b: Poly) -> Poly:
     out: Poly = {}
     for ka, va in a.items():
         for kb, vb in b.items():
-            key = tuple(x + y for x, y in zip(ka, kb, strict=True))
-            total = out.get(key, 0) + va * vb
-            if total:
-                out[key] = total
-            else:
-                out.pop(key, None)
+            _put(out, tuple(x + y for x, y in zip(ka, kb, strict=True)), va * vb)
     return out
 
 

@@ -21,7 +21,6 @@ Everything here is deterministic: fixed grids, fixed seeds, no timings.
 from __future__ import annotations
 
 import importlib.util
-import io
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -29,6 +28,8 @@ from types import ModuleType
 
 import mpmath
 import numpy as np
+
+from grader.site import figure_style
 
 # -- The running example: f = sin at x = 1 ------------------------------------------------
 
@@ -492,59 +493,6 @@ STYLE = {
 }
 
 
-_SUPERSCRIPT = str.maketrans(
-    "-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
-)
-
-
-def _power_of_ten_ticks(ax) -> None:
-    """Label log axes 10⁻⁸ in plain Unicode: matplotlib's default, mathtext, takes most of
-    a figure's drawing time, and the site builds on every change."""
-    from matplotlib.ticker import FuncFormatter, LogLocator
-
-    def label(value: float, _position) -> str:
-        exponent = int(round(np.log10(value))) if value > 0 else 0
-        return "10" + str(exponent).translate(_SUPERSCRIPT)
-
-    for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(LogLocator(base=10))
-        axis.set_major_formatter(FuncFormatter(label))
-
-
-def _figure_settings(salt: str, narrow: bool) -> dict:
-    """matplotlib settings of the lesson's figures; ``salt`` keeps each figure's ids stable,
-    so every build writes the same SVG."""
-    return {
-        "svg.hashsalt": salt,
-        "svg.fonttype": "path",  # glyphs as paths: no font needed where it is viewed
-        "font.size": 11 if narrow else 10,
-        "figure.facecolor": "white",  # readable on the site's dark palette too
-        "axes.facecolor": "white",
-        "savefig.facecolor": "white",
-    }
-
-
-def _legend_below_as_svg(fig, ax, narrow: bool, bottom: tuple[float, float]) -> bytes:
-    """``ax``'s legend in a row below the plots (a column on a phone), in the bottom
-    ``bottom`` (narrow, wide) of the figure, then the figure as SVG, closed."""
-    import matplotlib.pyplot as plt
-
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(
-        handles,
-        labels,
-        loc="lower center",
-        ncol=1 if narrow else 3,
-        fontsize=10 if narrow else 9,
-        frameon=False,
-    )
-    fig.tight_layout(rect=(0, bottom[0] if narrow else bottom[1], 1, 1))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    return buffer.getvalue()
-
-
 def error_figure(narrow: bool = False) -> bytes:
     """Log-log plot of the typical error against h, float64 and float32 side by side; with
     ``narrow``, the two panels stacked and the lettering larger, for a phone's screen."""
@@ -553,7 +501,7 @@ def error_figure(narrow: bool = False) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    settings = _figure_settings("lesson-1.2.39", narrow)
+    settings = figure_style.settings("lesson-1.2.39", narrow)
     note = 9.5 if narrow else 8
     floor, top = 1e-18, 10.0
     with plt.rc_context(settings):
@@ -580,7 +528,7 @@ def error_figure(narrow: bool = False) -> bytes:
             ax.set_xlabel("step h")
             ax.set_xlim(10**-16.5, 10**0.5)
             ax.set_ylim(floor, top)
-            _power_of_ten_ticks(ax)
+            figure_style.power_of_ten_ticks(ax)
             ax.grid(True, which="major", color="0.9", lw=0.6)
             # On white, above the dotted rules: in float32 the cube-root rule runs through
             # the corner this label sits in.
@@ -608,7 +556,7 @@ def error_figure(narrow: bool = False) -> bytes:
             )
         for ax in axes if narrow else axes[:1]:
             ax.set_ylabel(f"typical |error| in sin'(x) near x = {X0:g}")
-        return _legend_below_as_svg(fig, axes[0], narrow, bottom=(0.1, 0.07))
+        return figure_style.legend_below_as_svg(fig, axes[0], narrow, bottom=(0.1, 0.07), columns=3)
 
 
 # -- The project's network: its gradient check against epsilon ------------------------------
@@ -692,7 +640,7 @@ def project_epsilon_figure(narrow: bool = False) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    settings = _figure_settings("lesson-1.2.39-project", narrow)
+    settings = figure_style.settings("lesson-1.2.39-project", narrow)
     sweep = project_sweep()
     floor, top = 1e-12, 3.0
     lines = (
@@ -742,12 +690,12 @@ def project_epsilon_figure(narrow: bool = False) -> bytes:
             )
         ax.set_xlim(PROJECT_EPSILONS[-1] / 2, PROJECT_EPSILONS[0] * 2)
         ax.set_ylim(floor, top)
-        _power_of_ten_ticks(ax)
+        figure_style.power_of_ten_ticks(ax)
         ax.set_xlabel("epsilon, the step of the central difference")
         ax.set_ylabel("relative difference, numeric vs analytic")
         ax.set_title("Gradient check of the project's network", fontsize=11 if narrow else None)
         ax.grid(True, which="major", color="0.9", lw=0.6)
-        return _legend_below_as_svg(fig, ax, narrow, bottom=(0.16, 0.07))
+        return figure_style.legend_below_as_svg(fig, ax, narrow, bottom=(0.16, 0.07), columns=3)
 
 
 @cache

@@ -21,7 +21,6 @@ to it are exact.
 
 from __future__ import annotations
 
-import io
 import math
 import time
 from collections.abc import Callable
@@ -29,6 +28,8 @@ from functools import cache
 
 import mpmath
 import numpy as np
+
+from grader.site import figure_style
 
 # -- Forward mode: dual numbers --------------------------------------------------------------
 
@@ -777,53 +778,6 @@ def facts() -> dict[str, float | int | str]:
 
 # -- The figures ---------------------------------------------------------------------------------
 
-_SUPERSCRIPT = str.maketrans(
-    "-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
-)
-
-SETTINGS = {
-    "svg.fonttype": "path",  # glyphs as paths: no font needed where it is viewed
-    "font.size": 10,
-    "figure.facecolor": "white",  # readable on the site's dark palette too
-    "axes.facecolor": "white",
-    "savefig.facecolor": "white",
-}
-
-
-def _power_of_ten_ticks(ax, axes: str = "xy") -> None:
-    """Label log axes 10⁻⁸ in plain Unicode (mathtext is slow to draw)."""
-    from matplotlib.ticker import FuncFormatter, LogLocator
-
-    def label(value: float, _position) -> str:
-        exponent = int(round(np.log10(value))) if value > 0 else 0
-        return "10" + str(exponent).translate(_SUPERSCRIPT)
-
-    for name in axes:
-        axis = ax.xaxis if name == "x" else ax.yaxis
-        axis.set_major_locator(LogLocator(base=10))
-        axis.set_major_formatter(FuncFormatter(label))
-
-
-def _legend_below_as_svg(fig, ax, narrow: bool, bottom: tuple[float, float]) -> bytes:
-    """``ax``'s legend in a row below the plots (a column on a phone), in the bottom
-    ``bottom`` (narrow, wide) of the figure, then the figure as SVG, closed."""
-    import matplotlib.pyplot as plt
-
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(
-        handles,
-        labels,
-        loc="lower center",
-        ncol=1 if narrow else 2,
-        fontsize=10 if narrow else 9,
-        frameon=False,
-    )
-    fig.tight_layout(rect=(0, bottom[0] if narrow else bottom[1], 1, 1))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    return buffer.getvalue()
-
 
 def comparison_figure(narrow: bool = False) -> bytes:
     """Log-log: the central difference's V against the flat error of forward-mode AD; with
@@ -836,8 +790,7 @@ def comparison_figure(narrow: bool = False) -> bytes:
     curves = comparison_curves()
     floor, top = 1e-18, 10.0
     eps = float(np.finfo(float).eps)
-    size = {"font.size": 11} if narrow else {}
-    with plt.rc_context({**SETTINGS, **size, "svg.hashsalt": "lesson-1.2.40-comparison"}):
+    with plt.rc_context(figure_style.settings("lesson-1.2.40-comparison", narrow)):
         fig, ax = plt.subplots(figsize=(4.6, 5.4) if narrow else (8, 4.8))
         ax.loglog(
             STEPS,
@@ -860,13 +813,13 @@ def comparison_figure(narrow: bool = False) -> bytes:
         ax.text(cbrt, top / 2, r"$\sqrt[3]{\varepsilon}$ ", color="0.3", ha="right", va="top")
         ax.set_xlim(10**-16.5, 10**0.5)
         ax.set_ylim(floor, top)
-        _power_of_ten_ticks(ax)
+        figure_style.power_of_ten_ticks(ax)
         ax.set_xlabel("step h of the central difference (AD uses none)")
         ax.set_ylabel(f"typical |error| of f'(x) near x = {X0:g}")
         title = "f(x) = sin(exp(x)): finite differences against AD, in float64"
         ax.set_title(title.replace(": ", ":\n") if narrow else title)
         ax.grid(True, which="major", color="0.9", lw=0.6)
-        return _legend_below_as_svg(fig, ax, narrow, bottom=(0.12, 0.07))
+        return figure_style.legend_below_as_svg(fig, ax, narrow, bottom=(0.12, 0.07), columns=2)
 
 
 def cost_figure(narrow: bool = False) -> bytes:
@@ -879,8 +832,7 @@ def cost_figure(narrow: bool = False) -> bytes:
 
     measured = cost_measurements()
     sizes = np.array(COST_SIZES)
-    size = {"font.size": 11} if narrow else {}
-    with plt.rc_context({**SETTINGS, **size, "svg.hashsalt": "lesson-1.2.40-cost"}):
+    with plt.rc_context(figure_style.settings("lesson-1.2.40-cost", narrow)):
         if narrow:
             fig, axes = plt.subplots(2, 1, figsize=(4.6, 8.4))
         else:
@@ -912,13 +864,15 @@ def cost_figure(narrow: bool = False) -> bytes:
             ax.set_xscale("log", base=2)
             ax.set_xticks(sizes, [str(n) for n in sizes])
             ax.minorticks_off()
-            _power_of_ten_ticks(ax, "y")
+            figure_style.power_of_ten_ticks(ax, "y")
             ax.set_xlabel("n, the number of inputs")
             ax.set_ylabel(ylabel)
             ax.set_title(f"{title} when this site was built")
             ax.grid(True, which="major", color="0.9", lw=0.6)
         axes[1].set_title("counted: the same on every machine")
-        return _legend_below_as_svg(fig, axes[0], narrow, bottom=(0.07, 0.08))
+        return figure_style.legend_below_as_svg(
+            fig, axes[0], narrow, bottom=(0.07, 0.08), columns=2
+        )
 
 
 @cache

@@ -135,12 +135,20 @@
     p.set(pkey(e), { e: e, c: ONE });
     return p;
   }
-  function pput(out, e, c) {
-    var key = pkey(e);
+  // Add c to the coefficient of the term under key (item: the term without it); a term
+  // that cancels goes. Used by both kinds of sum: polynomials and written sums below.
+  function mput(out, key, item, c) {
     var old = out.get(key);
     var total = old ? qadd(old.c, c) : c;
-    if (total.n === 0n) out.delete(key);
-    else out.set(key, { e: e, c: total });
+    if (total.n === 0n) {
+      out.delete(key);
+    } else {
+      item.c = total;
+      out.set(key, item);
+    }
+  }
+  function pput(out, e, c) {
+    mput(out, pkey(e), { e: e }, c);
   }
   function padd(a, b, sign) {
     var out = new Map(a);
@@ -419,11 +427,7 @@
     return m.map(function (p) { return p[0] + "\u0000" + p[1]; }).join("\u0001");
   }
   function wput(out, m, c) {
-    var key = wkey(m);
-    var old = out.get(key);
-    var total = old ? qadd(old.c, c) : c;
-    if (total.n === 0n) out.delete(key);
-    else out.set(key, { m: m, c: total });
+    mput(out, wkey(m), { m: m }, c);
   }
   function wadd(a, b, sign) {
     var out = new Map(a);
